@@ -1,0 +1,3 @@
+from godelmachine.cli import main
+
+main()

@@ -1,0 +1,142 @@
+"""The command line: `godelmachine eval | run | tasks | log | axioms`.
+
+Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
+like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
+bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from godelmachine.errors import EXIT_INTERNAL, EXIT_LIMIT, GMError, TrapError, UserError
+from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="A Gödel machine: a solver that rewrites itself only on a Z3-checked proof that the rewrite helps.",
+)
+
+
+@app.callback()
+def main_options() -> None:
+    """A Gödel machine: a solver that rewrites itself only on a Z3-checked proof that the rewrite helps."""
+
+
+def read_text(path: Path) -> str:
+    """A user's file as text, or a UserError that names it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+@app.command("eval")
+def eval_command(
+    file: Path = typer.Argument(..., help="A program of the machine language (.gm)."),
+    args: list[str] = typer.Argument(None, help="Arguments for the entry function, as data: 42, #x0000ffff, '(1 2)."),
+    entry: str = typer.Option("main", help="The definition to call."),
+    budget: int = typer.Option(DEFAULT_BUDGET, min=0, help="The step budget."),
+    reference: bool = typer.Option(False, help="Use the reference evaluator, not the compiled fast path."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+) -> None:
+    """Run a program's entry function and print its value and exact step count."""
+    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.program import Program
+    from godelmachine.lang.reader import read, to_value
+
+    program = Program.from_source(read_text(file), str(file))
+    if entry not in program:
+        raise UserError(f"{file}: no definition named {entry!r} to run (use --entry)")
+    values = []
+    for i, text in enumerate(args or []):
+        nodes = read(text, f"<argument {i + 1}>")
+        if len(nodes) != 1:
+            raise UserError(f"argument {i + 1} must be exactly one datum, got {len(nodes)}: {text!r}")
+        values.append(to_value(nodes[0]))
+    outcome = run(program, entry, values, budget=budget, fast=not reference)
+    if as_json:
+        record = {"outcome": outcome.kind, "steps": outcome.steps}
+        if outcome.kind == "value":
+            record["value"] = show(outcome.value)
+        elif outcome.kind == "trap":
+            record.update(reason=outcome.reason, detail=outcome.detail, position=str(outcome.pos) if outcome.pos else None)
+        else:
+            record["budget"] = budget
+        emit_json(record)
+    elif outcome.kind == "value":
+        typer.echo(show(outcome.value))
+        typer.echo(f"steps: {outcome.steps}")
+    if outcome.kind == "trap":
+        error = TrapError(outcome.reason, f"{outcome.reason}: {outcome.detail} (after {outcome.steps} steps)",
+                          outcome.pos, limit=outcome.reason in LIMIT_TRAPS)
+        if as_json:
+            raise typer.Exit(error.exit_code)
+        raise error
+    if outcome.kind == "out-of-steps":
+        if not as_json:
+            typer.echo(f"out of steps: the budget of {budget} steps is spent (raise it with --budget)", err=True)
+        raise typer.Exit(EXIT_LIMIT)
+
+
+@app.command("primitives")
+def primitives_command(as_json: bool = typer.Option(False, "--json", help="Print the table as JSON.")) -> None:
+    """The primitive table: every primitive's types, step cost and meaning."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from godelmachine.lang.primitives import BASE
+
+    if as_json:
+        emit_json([
+            {"name": p.name, "params": list(p.params), "variadic": p.variadic, "result": p.result,
+             "cost": p.cost, "cost_extra": p.cost_doc, "smt": p.smt, "smt_ok": p.smt_ok, "doc": p.doc}
+            for p in BASE.values()
+        ])
+        return
+    table = Table(title="Primitives (godelmachine/lang/primitives.py)")
+    for column in ("name", "arguments", "result", "steps", "meaning"):
+        table.add_column(column)
+    for p in BASE.values():
+        params = f"{p.params[0]} ..." if p.variadic else " ".join(p.params)
+        table.add_row(p.name, params, p.result, p.describe_cost(), p.doc)
+    Console().print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except GMError as exc:
+        typer.echo(exc.render(), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in godelmachine, never the user's fault
+        if os.environ.get("GODELMACHINE_DEBUG"):
+            traceback.print_exc()
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in godelmachine; "
+                   "set GODELMACHINE_DEBUG=1 for a traceback)", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+

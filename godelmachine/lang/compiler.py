@@ -1,0 +1,493 @@
+"""The fast path: a program compiled to Python source, with exact step counts.
+
+Each definition becomes one Python function, in one of two modes:
+
+- *region* mode (the fast one): steps are counted by region, not one by one. The cost of
+  everything a region always executes is known statically and added once on entering it (a
+  function body, an `if` branch); a `for` loop adds the cost of all its iterations before it
+  starts. The budget is checked on entering a function and before a loop, which bounds the
+  work between two checks, and once more at the end of the run. It decides normal completion
+  within the budget; the language is pure, so counting a region's steps early cannot change
+  a completed run's value or step count.
+- *precise* mode: every charge is made where the reference evaluator makes it, in the same
+  order, each followed by the budget check. It runs when region mode passes the budget, and
+  decides `out-of-steps` exactly: when its budget check fails, no operation before it trapped
+  (its type checks come no later than the reference's), so the reference would run out too.
+
+On any trap, either mode gives up, and `godelmachine.lang.interpreter.run` asks the reference
+evaluator, whose outcome (reason, position, steps) is the definition.
+
+Types are tracked where they are known (literals, primitive results, `let` and loop
+variables), which removes type checks and keeps 32-bit words unboxed (a word is its bits, a
+Python int) inside a function; words are boxed into `Word` at calls, returns and in data.
+Programs that use the reflection primitives are not compiled: they run on the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from godelmachine.lang.primitives import BASE, UNBOXED_TYPES, Primitive, euclid_quotient, has_type
+from godelmachine.lang.reference import Outcome
+from godelmachine.lang.syntax import (
+    COST_CALL,
+    COST_FOR,
+    COST_IF,
+    COST_ITERATION,
+    COST_LAMBDA,
+    Apply,
+    Call,
+    For,
+    GlobalRef,
+    If,
+    Lambda,
+    Let,
+    Lit,
+    PrimCall,
+    Var,
+)
+from godelmachine.lang.values import MAX_CALL_DEPTH, Nil, Pair, Procedure, Trap, Word
+
+UNBOXED = UNBOXED_TYPES  # types whose Python form is known statically
+_ATOMIC = re.compile(r"-?[A-Za-z_0-9]+")
+
+
+class FastAbort(Exception):
+    """The fast path stops at a trap; the reference evaluator decides the outcome."""
+
+
+class FastBudget(Exception):
+    """Region mode passed the budget; precise mode decides the outcome."""
+
+
+class FastOutOfSteps(Exception):
+    """Precise mode ran out of steps exactly where the reference evaluator would."""
+
+
+_ABORT = FastAbort()
+_BUDGET = FastBudget()
+_OOS = FastOutOfSteps()
+
+
+class FastClosure(Procedure):
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any, arity: int, name: str = "lambda") -> None:
+        super().__init__(name, arity)
+        self.fn = fn
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A compiled expression: statements to run first, then a Python expression of `type`.
+
+    `cost` is the static step cost of what the expression always executes that the statements
+    have not already counted; the enclosing region adds it on entry.
+    """
+
+    stmts: tuple[str, ...]
+    expr: str
+    type: str
+    cost: int
+
+
+def indent(lines: list[str] | tuple[str, ...]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def box(code: str, type_: str) -> str:
+    return f"_W({code})" if type_ == "word" else code
+
+
+class NotCompilable(Exception):
+    pass
+
+
+class ModuleCompiler:
+    """Compiles a whole program into the source of one Python module."""
+
+    def __init__(self, program: Any, precise: bool = False) -> None:
+        self.program = program
+        self.precise = precise
+        self.names = {name: f"F{i}" for i, name in enumerate(program.names())}
+        self.constants: dict[str, Any] = {}
+        self.counter = 0
+        # (python name, type) -> unboxed expression, for checks already made on every path
+        # that reaches the code being compiled (they dominate it).
+        self.known: dict[tuple[str, str], str] = {}
+        # The type each definition returns (int or bool, else any), found by iteration.
+        self.returns: dict[str, str] = {}
+
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}{self.counter}"
+
+    def constant(self, value: Any) -> str:
+        name = self.fresh("K")
+        self.constants[name] = value
+        return name
+
+    def module(self) -> str:
+        """Compile every definition, assuming optimistically that each returns an int, until
+        the return types are stable. A stable assumption holds on every run: a body whose type
+        is T when every call returns its assumed type returns T, by induction on call depth.
+        A definition whose assumed type changes a second time is given `any` for good."""
+        self.returns = {name: "int" for name in self.names}
+        changed: set[str] = set()
+        while True:
+            lines: list[str] = []
+            found: dict[str, str] = {}
+            for definition in self.program.definitions():
+                params = {p: (self.fresh("v"), "any") for p in definition.params}
+                body, type_ = self.function(self.names[definition.name], params, definition.body, {})
+                lines += body + [""]
+                found[definition.name] = type_ if type_ in ("int", "bool") else "any"
+            if found == self.returns:
+                break
+            for name, type_ in found.items():
+                if type_ != self.returns[name]:
+                    self.returns[name] = type_ if name not in changed else "any"
+                    changed.add(name)
+        for name, fn in self.names.items():
+            arity = len(self.program.lookup(name).params)
+            lines.append(f"G_{fn} = _FC({fn}, {arity}, {name!r})")
+        return "\n".join(lines) + "\n"
+
+    def function(self, fname: str, params: dict[str, tuple[str, str]], body: Any,
+                 captured: dict[str, tuple[str, str]]) -> tuple[list[str], str]:
+        """The lines of a Python function for `body`, and the type of what it returns."""
+        env = {**captured, **params}
+        saved, self.known = self.known, {}
+        code = self.compile(body, env)
+        self.known = saved
+        args = [py for py, _ in params.values()] + ["d"] + [f"{py}={py}" for py, _ in captured.values()]
+        over_budget = "_OOS" if self.precise else "_BUDGET"
+        return [
+            f"def {fname}({', '.join(args)}):",
+            *indent([
+                "global S",
+                f"S += {code.cost + COST_CALL}",
+                f"if S > B: raise {over_budget}",
+                "if d >= MAXD: raise _ABORT",
+                *code.stmts,
+                f"return {box(code.expr, code.type)}",
+            ]),
+        ], code.type
+
+    def charge(self, stmts: list[str], steps: int) -> int:
+        """Steps to add to the region's static cost; in precise mode, charged here instead."""
+        if not self.precise:
+            return steps
+        stmts += [f"S += {steps}", "if S > B: raise _OOS"]
+        return 0
+
+    # --- expressions --------------------------------------------------------------------
+
+    def compile(self, e: Any, env: dict[str, tuple[str, str]]) -> Code:
+        return getattr(self, "c_" + type(e).__name__)(e, env)
+
+    def c_Lit(self, e: Lit, env: dict[str, tuple[str, str]]) -> Code:
+        v = e.value
+        if type(v) is bool:
+            return Code((), repr(v), "bool", 0)
+        if type(v) is int:
+            return Code((), f"({v})" if v < 0 else str(v), "int", 0)
+        if type(v) is Word:
+            return Code((), str(v.bits), "word", 0)
+        return Code((), self.constant(v), "any", 0)
+
+    def c_Var(self, e: Var, env: dict[str, tuple[str, str]]) -> Code:
+        py, type_ = env[e.name]
+        if type_ == "any":  # a check that dominates this use may have fixed its type
+            for known_type in UNBOXED:
+                if (py, known_type) in self.known:
+                    return Code((), self.known[py, known_type], known_type, 0)
+        return Code((), py, type_, 0)
+
+    def c_GlobalRef(self, e: GlobalRef, env: dict[str, tuple[str, str]]) -> Code:
+        return Code((), f"G_{self.names[e.name]}", "any", 0)
+
+    def c_If(self, e: If, env: dict[str, tuple[str, str]]) -> Code:
+        stmts: list[str] = []
+        test_code = self.compile(e.test, env)
+        test = self.coerce(test_code, "bool", stmts)
+        charge = self.charge(stmts, COST_IF)
+        then = self.scoped(e.then, env)
+        other = self.scoped(e.other, env)
+        type_ = then.type if then.type == other.type else "any"
+        result = self.fresh("t")
+        stmts.append(f"if {test}:")
+        stmts += indent(self.branch(then, type_, result))
+        stmts.append("else:")
+        stmts += indent(self.branch(other, type_, result))
+        return Code(tuple(stmts), result, type_, test_code.cost + charge)
+
+    def branch(self, code: Code, type_: str, result: str) -> list[str]:
+        lines = [f"S += {code.cost}"] if code.cost else []
+        expr = code.expr if code.type == type_ else box(code.expr, code.type)
+        return lines + list(code.stmts) + [f"{result} = {expr}"]
+
+    def c_Let(self, e: Let, env: dict[str, tuple[str, str]]) -> Code:
+        value = self.compile(e.value, env)
+        py = self.fresh("v")
+        body = self.compile(e.body, {**env, e.name: (py, value.type)})
+        stmts = (*value.stmts, f"{py} = {value.expr}", *body.stmts)
+        return Code(stmts, body.expr, body.type, value.cost + body.cost)
+
+    def c_Lambda(self, e: Lambda, env: dict[str, tuple[str, str]]) -> Code:
+        captured = {name: env[name] for name in sorted(free_variables(e)) if name in env}
+        params = {p: (self.fresh("v"), "any") for p in e.params}
+        fname = self.fresh("L")
+        stmts = self.function(fname, params, e.body, captured)[0]
+        cost = self.charge(stmts, COST_LAMBDA)
+        result = self.fresh("t")
+        stmts.append(f"{result} = _FC({fname}, {len(e.params)})")
+        return Code(tuple(stmts), result, "any", cost)
+
+    def c_PrimCall(self, e: PrimCall, env: dict[str, tuple[str, str]]) -> Code:
+        prim = e.prim
+        if prim.context:
+            raise NotCompilable(prim.name)
+        args = [self.compile(arg, env) for arg in e.args]
+        stmts: list[str] = []
+        cost = sum(arg.cost for arg in args)
+        types = self.inline_types(prim, args)
+        if types is None:
+            stmts += [s for arg in args for s in arg.stmts]
+            return self.via_wrapper(prim, args, stmts, cost)
+        if any(p == "list" and a.type in UNBOXED for p, a in zip(prim.params, args)):
+            stmts += [s for arg in args for s in arg.stmts] + ["raise _ABORT"]  # always a type error
+            return Code(tuple(stmts), "None", "any", cost)
+        exprs = [self.coerce(arg, t, stmts) for arg, t in zip(args, types)]
+        cost += self.charge(stmts, prim.cost)
+        templates = [prim.py or "", prim.py_pre or "", prim.py_post or ""]
+        exprs = [self.atomic(x, stmts) if sum(t.count("{%d}" % i) for t in templates) > 1 or prim.py_pre else x
+                 for i, x in enumerate(exprs)]
+        if prim.py_pre:
+            stmts.append(f"if not ({prim.py_pre.format(*exprs)}): raise _ABORT")
+        value = (prim.py or "").format(*exprs)
+        result_type = types[0] if prim.result == "atom" else prim.result
+        if prim.py_post:
+            result = self.fresh("t")
+            stmts.append(f"{result} = {value}")
+            stmts.append(f"if not ({prim.py_post.format(r=result)}): raise _ABORT")
+            value = result
+        return Code(tuple(stmts), value, result_type if result_type in UNBOXED else "any", cost)
+
+    def inline_types(self, prim: Primitive, args: list[Code]) -> list[str] | None:
+        """The unboxed types the template works on, or None to call the checked wrapper."""
+        if prim.py is None or prim.variadic:
+            return None
+        if prim.params == ("atom", "atom"):
+            a, b = args[0].type, args[1].type
+            return [a, b] if a == b and a in UNBOXED else None
+        if all(p in UNBOXED or p in ("any", "list") for p in prim.params):
+            # `any` and `list` arguments stay boxed; the template's own test checks a list
+            return [p if p in UNBOXED else "any" for p in prim.params]
+        return None
+
+    def via_wrapper(self, prim: Primitive, args: list[Code], stmts: list[str], cost: int) -> Code:
+        """Call the primitive's implementation: check the types, charge, then act."""
+        result = self.fresh("t")
+        boxed = [self.atomic(box(a.expr, a.type), stmts) for a in args]
+        if self.precise:
+            has_type_fn = self.constant(has_type)
+            stmts += [f"if not {has_type_fn}({b}, {prim.param_type(i)!r}): raise _ABORT" for i, b in enumerate(boxed)]
+            dynamic = f" + {self.constant(prim.cost_fn)}({', '.join(boxed)})" if prim.cost_fn else ""
+            stmts += [f"S += {prim.cost}{dynamic}", "if S > B: raise _OOS"]
+            stmts.append(f"{result} = {self.constant(prim.impl)}({', '.join(boxed)})")
+        else:
+            cost += prim.cost
+            stmts.append(f"{result} = {self.constant(checked_wrapper(prim))}({', '.join(boxed)})")
+            if prim.cost_fn is not None:
+                stmts.append(f"S += {self.constant(prim.cost_fn)}({', '.join(boxed)})")
+        type_ = prim.result if prim.result in ("int", "bool") else "any"
+        return Code(tuple(stmts), result, type_, cost)
+
+    def c_Call(self, e: Call, env: dict[str, tuple[str, str]]) -> Code:
+        args = [self.compile(arg, env) for arg in e.args]
+        stmts = [s for arg in args for s in arg.stmts]
+        result = self.fresh("t")
+        call_args = [box(a.expr, a.type) for a in args] + ["d + 1"]
+        stmts.append(f"{result} = {self.names[e.name]}({', '.join(call_args)})")
+        return Code(tuple(stmts), result, self.returns[e.name], sum(a.cost for a in args))
+
+    def c_Apply(self, e: Apply, env: dict[str, tuple[str, str]]) -> Code:
+        fn = self.compile(e.fn, env)
+        args = [self.compile(arg, env) for arg in e.args]
+        stmts = list(fn.stmts) + [s for arg in args for s in arg.stmts]
+        if fn.type != "any":  # statically an int, word or bool: calling it always traps
+            stmts.append("raise _ABORT")
+            return Code(tuple(stmts), "None", "any", fn.cost + sum(a.cost for a in args))
+        f = self.atomic(fn.expr, stmts)
+        stmts.append(f"if type({f}) is not _FC or {f}.arity != {len(args)}: raise _ABORT")
+        result = self.fresh("t")
+        call_args = [box(a.expr, a.type) for a in args] + ["d + 1"]
+        stmts.append(f"{result} = {f}.fn({', '.join(call_args)})")
+        return Code(tuple(stmts), result, "any", fn.cost + sum(a.cost for a in args))
+
+    def c_For(self, e: For, env: dict[str, tuple[str, str]]) -> Code:
+        stmts: list[str] = []
+        lo_code, hi_code = self.compile(e.lo, env), self.compile(e.hi, env)
+        lo = self.atomic(self.coerce(lo_code, "int", stmts), stmts)
+        hi = self.atomic(self.coerce(hi_code, "int", stmts), stmts)
+        init = self.compile(e.init, env)
+        stmts += init.stmts
+        cost = lo_code.cost + hi_code.cost + init.cost + self.charge(stmts, COST_FOR)
+        var, acc = self.fresh("v"), self.fresh("v")
+        acc_type = init.type
+        body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, acc_type)})
+        if body.type != acc_type:  # the accumulator's type is not stable: keep it boxed
+            acc_type = "any"
+            body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, acc_type)})
+        init_expr = init.expr if init.type == acc_type else box(init.expr, init.type)
+        body_expr = body.expr if body.type == acc_type else box(body.expr, body.type)
+        stmts.append(f"{acc} = {init_expr}")
+        iteration: list[str] = []
+        if self.precise:
+            self.charge(iteration, COST_ITERATION)
+        else:
+            stmts += [
+                f"if {hi} >= {lo}:",
+                f"    S += ({hi} - {lo} + 1) * {body.cost + COST_ITERATION}",
+                "    if S > B: raise _BUDGET",
+            ]
+        stmts += [
+            f"for {var} in range({lo}, {hi} + 1):",
+            *indent([*iteration, *body.stmts, f"{acc} = {body_expr}"]),
+        ]
+        return Code(tuple(stmts), acc, acc_type, cost)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def scoped(self, e: Any, env: dict[str, tuple[str, str]]) -> Code:
+        """Compile code that may not run (a branch, a loop body): its checks stay inside."""
+        saved = dict(self.known)
+        code = self.compile(e, env)
+        self.known = saved
+        return code
+
+    def atomic(self, expr: str, stmts: list[str]) -> str:
+        if _ATOMIC.fullmatch(expr):
+            return expr
+        temp = self.fresh("t")
+        stmts.append(f"{temp} = {expr}")
+        return temp
+
+    def coerce(self, code: Code, type_: str, stmts: list[str]) -> str:
+        """`code` as an unboxed value of `type_`, checking its type at run time if unknown."""
+        stmts.extend(code.stmts)
+        if code.type == type_:
+            return code.expr
+        if type_ == "any":
+            return box(code.expr, code.type)
+        if code.type != "any":
+            stmts.append("raise _ABORT")  # statically the wrong type: this always traps
+            return code.expr
+        value = self.atomic(code.expr, stmts)
+        if (value, type_) in self.known:
+            return self.known[value, type_]
+        if type_ == "word":
+            stmts.append(f"if type({value}) is not _W: raise _ABORT")
+            unboxed = self.fresh("u")
+            stmts.append(f"{unboxed} = {value}.bits")
+        else:
+            stmts.append(f"if type({value}) is not {type_}: raise _ABORT")
+            unboxed = value
+        self.known[value, type_] = unboxed
+        return unboxed
+
+
+def checked_wrapper(prim: Primitive) -> Any:
+    impl, name = prim.impl, prim.name
+
+    def wrapper(*args: Any) -> Any:
+        for i, arg in enumerate(args):
+            if not has_type(arg, prim.param_type(i)):
+                raise _ABORT
+        return impl(*args)
+
+    wrapper.__name__ = f"prim_{name}"
+    return wrapper
+
+
+def free_variables(e: Any) -> set[str]:
+    """Local variables that `e` uses but does not bind."""
+    if type(e) is Var:
+        return {e.name}
+    if type(e) in (Lit, GlobalRef):
+        return set()
+    if type(e) is Let:
+        return free_variables(e.value) | (free_variables(e.body) - {e.name})
+    if type(e) is Lambda:
+        return free_variables(e.body) - set(e.params)
+    if type(e) is For:
+        inner = free_variables(e.body) - {e.var, e.acc}
+        return inner | free_variables(e.lo) | free_variables(e.hi) | free_variables(e.init)
+    if type(e) is If:
+        return free_variables(e.test) | free_variables(e.then) | free_variables(e.other)
+    if type(e) is Apply:
+        return free_variables(e.fn).union(*(free_variables(a) for a in e.args))
+    return set().union(*(free_variables(a) for a in e.args))
+
+
+class CompiledProgram:
+    def __init__(self, program: Any, precise: bool) -> None:
+        compiler = ModuleCompiler(program, precise)
+        self.source = compiler.module()
+        self.namespace: dict[str, Any] = {
+            "_W": Word, "_FC": FastClosure, "_ABORT": _ABORT, "_BUDGET": _BUDGET, "_OOS": _OOS,
+            "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil,
+            "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, **compiler.constants,
+        }
+        mode = "precise" if precise else "region"
+        exec(compile(self.source, f"<compiled {mode} {program.digest[:12]}>", "exec"), self.namespace)
+        self.entry = {name: self.namespace[fn] for name, fn in compiler.names.items()}
+
+    def call(self, name: str, args: tuple[Any, ...], budget: int) -> tuple[Any, int]:
+        self.namespace["S"] = 0
+        self.namespace["B"] = budget
+        value = self.entry[name](*args, 0)
+        return value, self.namespace["S"]
+
+
+def compiled(program: Any, precise: bool = False) -> CompiledProgram | None:
+    """The program's compiled form, made once and kept on the program; None if it has none."""
+    cache = program._compiled
+    if cache is None:
+        cache = program._compiled = {}
+    if precise not in cache:
+        try:
+            cache[precise] = CompiledProgram(program, precise)
+        except NotCompilable:
+            cache[precise] = None
+    return cache[precise]
+
+
+def run_fast(program: Any, name: str, args: tuple[Any, ...], budget: int) -> Outcome | None:
+    """The outcome of a run that completes or runs out of steps; None at a trap (ask the reference)."""
+    module = compiled(program)
+    if module is None:
+        return None
+    try:
+        value, steps = module.call(name, args, budget)
+        if steps <= budget:
+            return Outcome("value", steps, value=value)
+    except (FastAbort, Trap):
+        return None
+    except FastBudget:
+        pass
+    precise = compiled(program, precise=True)
+    assert precise is not None
+    try:
+        precise.call(name, args, budget)
+    except FastOutOfSteps:
+        return Outcome("out-of-steps", budget)
+    except (FastAbort, Trap):
+        return None
+    raise AssertionError("region mode passed the budget but precise mode completed within it")
+
+
+__all__ = ["run_fast", "compiled", "FastClosure", "BASE"]

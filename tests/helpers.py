@@ -1,0 +1,30 @@
+"""Running a program on both evaluators and insisting that they agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from godelmachine.lang.interpreter import run
+from godelmachine.lang.program import Program
+from godelmachine.lang.reader import read, to_value
+from godelmachine.lang.reference import Outcome
+from godelmachine.lang.values import show
+
+
+def datum(text: str) -> Any:
+    (node,) = read(text)
+    return to_value(node)
+
+
+def run_both(source: str, args: tuple[Any, ...] = (), budget: int = 10_000_000, entry: str = "main") -> Outcome:
+    """The outcome of the reference evaluator, after checking the fast path gives the same."""
+    program = Program.from_source(source, "<test>")
+    reference = run(program, entry, args, budget=budget, fast=False)
+    fast = run(program, entry, args, budget=budget, fast=True)
+    assert same_outcome(fast, reference), f"fast path {fast} differs from reference {reference}"
+    return reference
+
+
+def same_outcome(a: Outcome, b: Outcome) -> bool:
+    """Equal outcomes; procedures (which have no equality) compare by their printed form."""
+    return (a.kind, a.steps, show(a.value), a.reason, a.pos) == (b.kind, b.steps, show(b.value), b.reason, b.pos)

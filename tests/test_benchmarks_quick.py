@@ -1,0 +1,23 @@
+"""The benchmark suite's quick mode runs end to end (a smoke test, not a timing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_helpers import REPO
+
+
+def test_quick_benchmarks_run_and_write_results(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--results", str(tmp_path)],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "interpreter-quick.json").read_text())
+    assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    programs = {row["program"]: row for row in data["rows"]}
+    assert set(programs) == {"summing loop", "recursive fib", "list processing", "bit-twiddling loop"}
+    assert programs["summing loop"]["steps"] == 1 + 1 + 2 * 50_001  # sum-to 50,000: i from 0
