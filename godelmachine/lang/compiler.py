@@ -47,6 +47,7 @@ from godelmachine.lang.syntax import (
     Lit,
     PrimCall,
     Var,
+    free_variables,
 )
 from godelmachine.lang.values import MAX_CALL_DEPTH, Nil, Pair, Procedure, Trap, Word
 
@@ -411,26 +412,6 @@ def checked_wrapper(prim: Primitive) -> Any:
 
     wrapper.__name__ = f"prim_{name}"
     return wrapper
-
-
-def free_variables(e: Any) -> set[str]:
-    """Local variables that `e` uses but does not bind."""
-    if type(e) is Var:
-        return {e.name}
-    if type(e) in (Lit, GlobalRef):
-        return set()
-    if type(e) is Let:
-        return free_variables(e.value) | (free_variables(e.body) - {e.name})
-    if type(e) is Lambda:
-        return free_variables(e.body) - set(e.params)
-    if type(e) is For:
-        inner = free_variables(e.body) - {e.var, e.acc}
-        return inner | free_variables(e.lo) | free_variables(e.hi) | free_variables(e.init)
-    if type(e) is If:
-        return free_variables(e.test) | free_variables(e.then) | free_variables(e.other)
-    if type(e) is Apply:
-        return free_variables(e.fn).union(*(free_variables(a) for a in e.args))
-    return set().union(*(free_variables(a) for a in e.args))
 
 
 class CompiledProgram:

@@ -139,7 +139,7 @@ INT_RANGE_PY = f"{INT_MIN} <= {{r}} <= {INT_MAX}"
 
 
 def int_range_smt(term: str) -> str:
-    return f"(and (<= {INT_MIN} {term}) (<= {term} {INT_MAX}))"
+    return f"(and (<= (- {-INT_MIN}) {term}) (<= {term} {INT_MAX}))"
 
 
 def checked_int(value: int) -> int:

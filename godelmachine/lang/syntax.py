@@ -185,6 +185,20 @@ def children(e: Expr) -> tuple[Expr, ...]:
     return e.args
 
 
+def free_variables(e: Expr) -> set[str]:
+    """Local variables that `e` uses but does not bind."""
+    if type(e) is Var:
+        return {e.name}
+    if type(e) is Let:
+        return free_variables(e.value) | (free_variables(e.body) - {e.name})
+    if type(e) is Lambda:
+        return free_variables(e.body) - set(e.params)
+    if type(e) is For:
+        inner = free_variables(e.body) - {e.var, e.acc}
+        return inner | free_variables(e.lo) | free_variables(e.hi) | free_variables(e.init)
+    return set().union(*(free_variables(child) for child in children(e)))
+
+
 def check_depth(root: Expr) -> Expr:
     """Refuse syntax nested deeper than MAX_NESTING nodes (each `let` binding, `cond` clause and
     `and`/`or` operand is one level): it bounds the evaluators' Python recursion."""

@@ -1,0 +1,382 @@
+"""Axiom files: reading, sort-checking, consistency, and the proved/assumed marking.
+
+An axiom file (`proofs/*.axioms`, documented in docs/axioms.md) is SMT-LIB-flavoured:
+
+    (class utility)                                  ; first form: the Gödel machine class
+    (declare-sort Program 0)
+    (declare-fun mean-cost (Program) Real)
+    (declare-const max-reward Real)
+    (define-fun half ((x Real)) Real (/ x 2.0))      ; a macro, expanded where used
+    (axiom name term)                                ; a Bool term
+    (distribution instance ((n Int)) (uniform-int n 0 1000))
+    (distribution instance ((t Int)) (finite ((/ 1 3) 0) ((/ 1 3) 1) ((/ 1 3) 2)))
+
+The classes are those of the Gödel machine: hardware, reward, environment, uncertainty,
+initial-state, utility. The hardware class is never written by hand: it is generated from the
+primitive table when the set is loaded.
+
+Loading checks the syntax and the sorts (errors name file, line and column), then the set's
+consistency with Z3: an unsatisfiable set is refused with an unsat core naming the axioms
+that conflict. First-order logic is undecidable, so Z3 may also find neither a contradiction
+nor a model within its budget; the set is then accepted and its `consistency` says so. The
+hardware axioms take no part: each defines fresh symbols (hw.*) by an equation, so they are
+consistent by construction. Each other axiom is then marked `proved` if Z3 derives it from
+the axioms loaded before it (it is redundant, a theorem), else `assumed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from godelmachine.errors import Pos, UserError
+from godelmachine.lang.primitives import BASE
+from godelmachine.lang.reader import SAtom, SList, SNode
+from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, COST_LAMBDA
+from godelmachine.logic.reader import Signature, TermReader, read_sexprs, symbol_of
+from godelmachine.logic.semantics import SORTS, instantiate_template
+from godelmachine.logic.smt import check_sat
+from godelmachine.logic.terms import BOOL, INT, And, Eq, Implies, Not, Term, app, forall, int_, show, simplify, sym
+from godelmachine.resources import data_dir
+
+CLASSES = ("hardware", "reward", "environment", "uncertainty", "initial-state", "utility")
+# The shipped files, in the order they are read (a file may use what an earlier one declares).
+SHIPPED = ("uncertainty", "reward", "initial-state", "utility", "environment")
+CONSISTENCY_RLIMIT = 5_000_000
+REDUNDANCY_RLIMIT = 300_000
+
+
+@dataclass(frozen=True)
+class Axiom:
+    name: str
+    cls: str
+    statement: Term
+    source: str
+    line: int
+    status: str = "assumed"  # "assumed" | "proved"
+    proved_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """An instance distribution: independent uniform integer ranges, or a finite table."""
+
+    name: str
+    variables: tuple[tuple[str, str], ...]
+    kind: str  # "uniform-int" | "finite"
+    ranges: tuple[tuple[int, int], ...] = ()  # uniform-int: (lo, hi) per variable
+    points: tuple[tuple[Fraction, tuple[Term, ...]], ...] = ()  # finite: (weight, values)
+    source: str = ""
+    line: int = 0
+
+    def support_size(self) -> int:
+        if self.kind == "finite":
+            return len(self.points)
+        size = 1
+        for lo, hi in self.ranges:
+            size *= hi - lo + 1
+        return size
+
+
+@dataclass
+class AxiomSet:
+    signature: Signature = field(default_factory=Signature)
+    axioms: dict[str, Axiom] = field(default_factory=dict)
+    distributions: dict[str, Distribution] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of its text
+    consistency: str = "unchecked"  # "sat" | "unknown: ..." after check_consistency
+
+    def __getitem__(self, name: str) -> Axiom:
+        return self.axioms[name]
+
+    def by_class(self, cls: str) -> list[Axiom]:
+        return [a for a in self.axioms.values() if a.cls == cls]
+
+
+# --- reading files ---------------------------------------------------------------------
+
+
+class AxiomFileReader:
+    def __init__(self, target: AxiomSet, source: str) -> None:
+        self.target = target
+        self.source = source
+        self.reader = TermReader(target.signature)
+
+    def read(self, text: str, expected_class: str | None = None) -> None:
+        nodes = read_sexprs(text, self.source)
+        if not nodes:
+            raise UserError(f"{self.source}: empty axiom file; it must start with (class NAME)")
+        cls = self.class_of(nodes[0])
+        if expected_class is not None and cls != expected_class:
+            raise UserError(f"this file must declare (class {expected_class})", nodes[0].pos)
+        for node in nodes[1:]:
+            self.form(node, cls)
+
+    def class_of(self, node: SNode) -> str:
+        if type(node) is not SList or len(node.items) != 2 or symbol_of(node.items[0]) != "class":
+            raise UserError("an axiom file starts with (class NAME)", node.pos)
+        cls = symbol_of(node.items[1])
+        if cls not in CLASSES or cls == "hardware":
+            allowed = ", ".join(c for c in CLASSES if c != "hardware")
+            raise UserError(f"unknown class {cls!r}; one of {allowed} (hardware is generated)", node.items[1].pos)
+        return cls  # type: ignore[return-value]
+
+    def form(self, node: SNode, cls: str) -> None:
+        if type(node) is not SList or not node.items or symbol_of(node.items[0]) is None:
+            raise UserError("expected a form such as (axiom name term)", node.pos)
+        head = symbol_of(node.items[0])
+        handler = getattr(self, "form_" + (head or "").replace("-", "_"), None)
+        if handler is None:
+            raise UserError(f"unknown form {head!r}; expected declare-sort, declare-fun, declare-const, "
+                            "define-fun, axiom or distribution", node.items[0].pos)
+        handler(node, cls)
+
+    def name_at(self, node: SList, i: int, what: str) -> str:
+        if len(node.items) <= i or symbol_of(node.items[i]) is None:
+            raise UserError(f"expected the {what}'s name", node.pos)
+        return symbol_of(node.items[i])  # type: ignore[return-value]
+
+    def form_declare_sort(self, node: SList, cls: str) -> None:
+        name = self.name_at(node, 1, "sort")
+        arity = node.items[2] if len(node.items) == 3 else None
+        if arity is None or type(arity) is not SAtom or arity.value.text != "0":
+            raise UserError("expected (declare-sort Name 0)", node.pos)
+        self.target.signature.sorts.add(name)
+
+    def form_declare_fun(self, node: SList, cls: str) -> None:
+        if len(node.items) != 4 or type(node.items[2]) is not SList:
+            raise UserError("expected (declare-fun name (Sort ...) Sort)", node.pos)
+        name = self.name_at(node, 1, "function")
+        args = tuple(self.reader.sort(s) for s in node.items[2].items)
+        self.target.signature.declare(name, args, self.reader.sort(node.items[3]), node.items[1].pos)
+
+    def form_declare_const(self, node: SList, cls: str) -> None:
+        if len(node.items) != 3:
+            raise UserError("expected (declare-const name Sort)", node.pos)
+        name = self.name_at(node, 1, "constant")
+        self.target.signature.declare(name, (), self.reader.sort(node.items[2]), node.items[1].pos)
+
+    def form_define_fun(self, node: SList, cls: str) -> None:
+        if len(node.items) != 5:
+            raise UserError("expected (define-fun name ((x Sort) ...) Sort body)", node.pos)
+        name = self.name_at(node, 1, "macro")
+        params = self.reader.bound_variables(node.items[2]) if type(node.items[2]) is SList and node.items[2].items else []
+        result = self.reader.sort(node.items[3])
+        body = self.reader.term(node.items[4], {n: sym(n, s) for n, s in params})
+        if body.sort != result:
+            raise UserError(f"the body of {name} has sort {body.sort}, not {result}", node.items[4].pos)
+        self.target.signature.macros[name] = (tuple(params), body)
+
+    def form_axiom(self, node: SList, cls: str) -> None:
+        if len(node.items) != 3:
+            raise UserError("expected (axiom name term)", node.pos)
+        name = self.name_at(node, 1, "axiom")
+        if name in self.target.axioms:
+            previous = self.target.axioms[name]
+            raise UserError(f"axiom {name!r} is already defined at {previous.source}:{previous.line}", node.items[1].pos)
+        statement = self.reader.term(node.items[2])
+        if statement.sort != BOOL:
+            raise UserError(f"an axiom must be Bool, this term is {statement.sort}", node.items[2].pos)
+        line = node.pos.line if node.pos else 0
+        self.target.axioms[name] = Axiom(name, cls, statement, self.source, line)
+
+    def form_distribution(self, node: SList, cls: str) -> None:
+        if cls != "environment":
+            raise UserError("distributions belong to the environment class", node.pos)
+        if len(node.items) != 4:
+            raise UserError("expected (distribution name ((x Sort) ...) spec)", node.pos)
+        name = self.name_at(node, 1, "distribution")
+        variables = tuple(self.reader.bound_variables(node.items[2]))
+        spec = node.items[3]
+        if type(spec) is not SList or not spec.items:
+            raise UserError("expected (uniform-int x lo hi) or (finite (weight value ...) ...)", spec.pos)
+        kind = symbol_of(spec.items[0])
+        line = node.pos.line if node.pos else 0
+        if kind == "uniform-int":
+            distribution = self.uniform(name, variables, spec, line)
+        elif kind == "finite":
+            distribution = self.finite(name, variables, spec, line)
+        else:
+            raise UserError(f"unknown distribution {kind!r}; expected uniform-int or finite", spec.items[0].pos)
+        if name in self.target.distributions:
+            raise UserError(f"distribution {name!r} is declared twice", node.items[1].pos)
+        self.target.distributions[name] = distribution
+
+    def uniform(self, name: str, variables: tuple[tuple[str, str], ...], spec: SList, line: int) -> Distribution:
+        # (uniform-int x lo hi) for each variable, in order: (uniform-int x 0 9 y 0 9)
+        items = spec.items[1:]
+        if len(items) != 3 * len(variables):
+            raise UserError("expected (uniform-int x lo hi ...) with one range per variable", spec.pos)
+        ranges = []
+        for (var, sort), i in zip(variables, range(0, len(items), 3)):
+            if symbol_of(items[i]) != var or sort != INT:
+                raise UserError(f"expected the Int variable {var} here", items[i].pos)
+            lo, hi = (self.integer(items[i + 1]), self.integer(items[i + 2]))
+            if lo > hi:
+                raise UserError(f"an empty range {lo}..{hi}", items[i + 1].pos)
+            ranges.append((lo, hi))
+        return Distribution(name, variables, "uniform-int", ranges=tuple(ranges), source=self.source, line=line)
+
+    def finite(self, name: str, variables: tuple[tuple[str, str], ...], spec: SList, line: int) -> Distribution:
+        points = []
+        for item in spec.items[1:]:
+            if type(item) is not SList or len(item.items) != 1 + len(variables):
+                raise UserError(f"expected (weight value ...) with {len(variables)} value(s)", item.pos)
+            weight_node = item.items[0]
+            weight_term = simplify(self.reader.term(weight_node))  # 0.25, or (/ 1 3)
+            if not weight_term.is_const or weight_term.name < 0:
+                raise UserError("expected a non-negative constant weight such as 0.25 or (/ 1 3)", weight_node.pos)
+            weight = Fraction(weight_term.name)
+            values = tuple(self.reader.term(v) for v in item.items[1:])
+            for (var, sort), value in zip(variables, values):
+                if value.sort != sort or not value.is_const:
+                    raise UserError(f"expected a constant of sort {sort} for {var}", item.pos)
+            points.append((weight, values))
+        if not points or sum(w for w, _ in points) != 1:
+            raise UserError("the weights of a finite distribution must add up to 1", spec.pos)
+        return Distribution(name, variables, "finite", points=tuple(points), source=self.source, line=line)
+
+    def integer(self, node: SNode) -> int:
+        term = self.reader.term(node)
+        if term.sort != INT or not term.is_const:
+            raise UserError("expected an integer constant", node.pos)
+        return term.name
+
+
+# --- the hardware class, generated from the primitive table ------------------------------
+
+
+def hardware_axioms(target: AxiomSet) -> None:
+    """One axiom per primitive and one for the special forms, from the tables themselves.
+
+    For a primitive p with an SMT meaning: for all arguments, hw.ok.p is its no-trap
+    condition, hw.val.p its value where it does not trap, and hw.cost.p its step cost. The
+    symbolic semantics instantiates exactly these templates, and each definition theorem
+    names the hardware axioms of the primitives it used.
+    """
+    table_file = "godelmachine/lang/primitives.py"
+    lines = _primitive_lines()
+    for prim in BASE.values():
+        cost_name = f"hw.cost.{prim.name}"
+        target.signature.declare(cost_name, (), INT)
+        cost = Eq(app(cost_name, (), INT), int_(prim.cost))
+        statement = cost
+        if prim.smt is not None and all(t in SORTS for t in prim.params):
+            sorts = tuple(SORTS[t] for t in prim.params)
+            result_sort = SORTS[prim.result]
+            variables = [(f"a{i}", s) for i, s in enumerate(sorts)]
+            args = [sym(n, s) for n, s in variables]
+            ok_name, val_name = f"hw.ok.{prim.name}", f"hw.val.{prim.name}"
+            target.signature.declare(ok_name, sorts, BOOL)
+            target.signature.declare(val_name, sorts, result_sort)
+            ok = app(ok_name, args, BOOL)
+            statement = And(cost, forall(variables, And(
+                Eq(ok, instantiate_template(prim.smt_ok, sorts, args)),
+                Implies(ok, Eq(app(val_name, args, result_sort), instantiate_template(prim.smt, sorts, args))),
+            )))
+        target.axioms[f"hw.{prim.name}"] = Axiom(f"hw.{prim.name}", "hardware", statement, table_file,
+                                                 lines.get(prim.name, 0), "assumed")
+    forms = {"if": COST_IF, "lambda": COST_LAMBDA, "call": COST_CALL, "for": COST_FOR, "iteration": COST_ITERATION}
+    equations = []
+    for form, cost in forms.items():
+        target.signature.declare(f"hw.cost.{form}", (), INT)
+        equations.append(Eq(app(f"hw.cost.{form}", (), INT), int_(cost)))
+    target.axioms["hw.forms"] = Axiom("hw.forms", "hardware", And(*equations), "godelmachine/lang/syntax.py",
+                                      _syntax_cost_line(), "assumed")
+
+
+def _primitive_lines() -> dict[str, int]:
+    """Line of each primitive's entry in the table's source, for `axioms list`."""
+    from godelmachine.lang import primitives
+
+    text = Path(primitives.__file__).read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(text) if line.startswith("_CORE"))
+    found: dict[str, int] = {}
+    for i in range(start, len(text)):
+        for match in re.finditer(r'\(\s*"([^"]+)"', text[i]):
+            found.setdefault(match.group(1), i + 1)
+    return found
+
+
+def _syntax_cost_line() -> int:
+    from godelmachine.lang import syntax
+
+    text = Path(syntax.__file__).read_text(encoding="utf-8").splitlines()
+    return next((i + 1 for i, line in enumerate(text) if line.startswith("COST_IF")), 0)
+
+
+# --- loading a whole set -----------------------------------------------------------------
+
+
+def shipped_axiom_files() -> list[Path]:
+    """The axiom files under proofs/ (one per class), in class order."""
+    directory = data_dir("proofs")
+    return [directory / f"{cls}.axioms" for cls in SHIPPED if (directory / f"{cls}.axioms").is_file()]
+
+
+def load_axioms(files: Iterable[Path | tuple[str, str]] = (), shipped: bool = True, check: bool = True) -> AxiomSet:
+    """Hardware (generated), the shipped files, then `files` (paths, or (name, text) pairs).
+
+    The result depends only on the files' names and texts, so it is kept for the process."""
+    sources: list[tuple[str, str]] = []
+    shipped_files = [(f"proofs/{p.name}", p) for p in (shipped_axiom_files() if shipped else [])]
+    for name, path in [*shipped_files, *((None, f) for f in files)]:
+        if isinstance(path, tuple):
+            sources.append(path)
+            continue
+        try:
+            sources.append((name or str(path), path.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read the axiom file ({exc.strerror})") from None
+    return _load(tuple(sources), check)
+
+
+@lru_cache(maxsize=32)
+def _load(sources: tuple[tuple[str, str], ...], check: bool) -> AxiomSet:
+    target = AxiomSet()
+    hardware_axioms(target)
+    for name, text in sources:
+        AxiomFileReader(target, name).read(text)
+        target.files[name] = hashlib.sha256(text.encode()).hexdigest()
+    if check:
+        check_consistency(target)
+        mark_redundant(target)
+    return target
+
+
+def check_consistency(target: AxiomSet) -> None:
+    """Refuse a set that Z3 finds unsatisfiable, naming an unsat core of it."""
+    named = [(a.name, a.statement) for a in target.axioms.values() if a.cls != "hardware"]
+    answer, core, _ = check_sat(named, CONSISTENCY_RLIMIT)
+    if answer == "unsat":
+        places = ", ".join(f"{n} ({target.axioms[n].source}:{target.axioms[n].line})" for n in core)
+        raise UserError(f"the axioms are inconsistent: {places} cannot all hold")
+    target.consistency = "model found" if answer == "sat" else "no contradiction found within the budget"
+
+
+def mark_redundant(target: AxiomSet) -> None:
+    """An axiom that follows from the axioms before it is marked proved, naming the ones it
+    follows from (an unsat core of them with its negation)."""
+    earlier: list[Axiom] = []
+    for name, axiom in list(target.axioms.items()):
+        if axiom.cls == "hardware":
+            continue
+        if earlier:
+            named = [(a.name, a.statement) for a in earlier] + [("%goal", Not(axiom.statement))]
+            answer, core, _ = check_sat(named, REDUNDANCY_RLIMIT)
+            if answer == "unsat" and "%goal" in core:
+                target.axioms[name] = Axiom(axiom.name, axiom.cls, axiom.statement, axiom.source, axiom.line,
+                                            "proved", tuple(n for n in core if n != "%goal"))
+        earlier.append(axiom)
+
+
+def describe(axiom: Axiom) -> str:
+    return f"{axiom.name} [{axiom.cls}, {axiom.status}] {axiom.source}:{axiom.line}: {show(axiom.statement)}"
+
+
+__all__ = ["Axiom", "AxiomSet", "Distribution", "load_axioms", "CLASSES", "describe"]

@@ -1,0 +1,514 @@
+"""The trusted kernel: the only code that makes theorems.
+
+A `Theorem` can be made only by the rules below (its constructor demands a private token).
+Each theorem carries its statement, the rule that made it, its premises, the axioms it rests
+on, the arguments the rule needs to check it again, and what it cost on the machine's clock.
+A rule that cannot make its theorem raises `Refused`, naming the rule and the reason, with
+Z3's counterexample when there is one. `unknown` or an exhausted budget is a refusal, never
+a proof.
+
+    axiom            |- A                      A is in the loaded axiom set
+    smt              P1 ... Pn |- G            Z3: P1 & ... & Pn & not G is unsat (on a budget)
+    instantiate      forall x. A |- A[x := t]
+    conjoin          A, B |- A & B
+    conjunct         A1 & ... & An |- Ai
+    modus_ponens     A => B, A |- B
+    induction        |- P(0), |- forall k >= 0. P(k) => P(k+1)  |- forall k >= 0. P(k)
+    definition       |- the defining equations of a program's function (symbolic semantics)
+    evaluation       |- P.f.ok/val/cost at each point of a finite domain (the interpreter)
+    state2theorem    |- a fact read off the machine's state (clock, share, lifetime)
+    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =)
+    expect_finite    |- mean(g) = sum_i w_i g(x_i)                  (a finite support)
+    expect_monotone  forall x in supp. g1(x) <= g2(x) |- mean(g1) <= mean(g2)
+    max_cost_bound   forall x in supp. cost(x) <= c |- max-cost <= c
+
+`smt` first rewrites the goal and the other premises with the equations of the definitions
+among its premises (an exact rewrite: the definitions prove each term and its rewriting
+equivalent), so that Z3 sees the programs' terms, simplified, rather than having to
+instantiate quantified definitions; those equations are then not sent to Z3 (the loop
+definitions of a definition still are).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+from godelmachine.logic.axioms import AxiomSet, Distribution
+from godelmachine.logic.semantics import SORTS, FunctionSemantics, Unsupported, define_function, program_prefix
+from godelmachine.logic.smt import DEFAULT_RLIMIT, SmtResult, prove
+from godelmachine.logic.terms import (
+    BOOL,
+    BUILTINS,
+    BV32,
+    INT,
+    REAL,
+    TRUE,
+    Add,
+    And,
+    Eq,
+    Implies,
+    Ite,
+    Le,
+    Mul,
+    Or,
+    Term,
+    ToReal,
+    app,
+    const,
+    forall,
+    int_,
+    mk,
+    quantified_body,
+    real,
+    show,
+    substitute,
+    sym,
+)
+
+# The clock's exchange rate for prover work: one step per this many units of Z3's
+# deterministic resource count (`rlimit count`).
+RLIMIT_PER_STEP = 1
+
+_TOKEN = object()
+
+
+@dataclass(frozen=True, eq=False)
+class Theorem:
+    statement: Term
+    rule: str
+    premises: tuple["Theorem", ...]
+    axioms: frozenset[str]
+    args: tuple[tuple[str, Any], ...]
+    cost: int
+    token: object = field(repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.token is not _TOKEN:
+            raise TypeError("a Theorem is made only by a kernel rule")
+
+    def arg(self, name: str) -> Any:
+        return dict(self.args)[name]
+
+    def __str__(self) -> str:
+        return f"|- {show(self.statement)}   [{self.rule}]"
+
+
+class Refused(Exception):
+    """A rule did not make its theorem: status `refuted`, `unknown` or `invalid`."""
+
+    def __init__(self, rule: str, status: str, reason: str, counterexample: tuple = (), cost: int = 0) -> None:
+        super().__init__(f"{rule}: {status}: {reason}")
+        self.rule = rule
+        self.status = status
+        self.reason = reason
+        self.counterexample = counterexample
+        self.cost = cost
+
+
+def _theorem(statement: Term, rule: str, premises: Sequence[Theorem], args: dict[str, Any], cost: int = 0,
+             axioms: frozenset[str] = frozenset()) -> Theorem:
+    rests_on = axioms.union(*(p.axioms for p in premises)) if premises else axioms
+    return Theorem(statement, rule, tuple(premises), rests_on, tuple(args.items()), cost, _TOKEN)
+
+
+def steps_for(rlimit_used: int) -> int:
+    return -(-rlimit_used // RLIMIT_PER_STEP)
+
+
+@dataclass
+class StateReading:
+    """What state2theorem reports: reading number, field and value."""
+
+    reading: int
+    field: str
+    value: Any
+
+
+class Kernel:
+    def __init__(self, axioms: AxiomSet, rlimit: int = DEFAULT_RLIMIT,
+                 state: Callable[[str], StateReading] | None = None) -> None:
+        self.axioms = axioms
+        self.rlimit = rlimit
+        self.state = state
+        self._definitions: dict[tuple[str, str, tuple[str, ...]], tuple[Theorem, FunctionSemantics]] = {}
+
+    # --- axioms and propositional rules ---------------------------------------------------
+
+    def axiom(self, name: str) -> Theorem:
+        """|- A for an axiom A of the loaded set."""
+        if name not in self.axioms.axioms:
+            raise Refused("axiom", "invalid", f"there is no axiom named {name!r}")
+        return _theorem(self.axioms[name].statement, "axiom", (), {"name": name}, axioms=frozenset({name}))
+
+    def instantiate(self, theorem: Theorem, terms: Sequence[Term]) -> Theorem:
+        """forall x1..xn. A |- A[x1 := t1, ..., xk := tk], keeping x(k+1)..xn quantified."""
+        variables, body = quantified_body(theorem.statement)
+        if len(terms) > len(variables):
+            raise Refused("instantiate", "invalid", f"{len(terms)} terms for {len(variables)} quantified variables")
+        for (name, sort), term in zip(variables, terms):
+            if term.sort != sort:
+                raise Refused("instantiate", "invalid", f"{name} has sort {sort}, the term has sort {term.sort}")
+        mapping = {sym(n, s): t for (n, s), t in zip(variables, terms)}
+        statement = forall(variables[len(terms):], substitute(body, mapping))
+        return _theorem(statement, "instantiate", (theorem,), {"terms": [show(t) for t in terms]})
+
+    def conjoin(self, *theorems: Theorem) -> Theorem:
+        """A1, ..., An |- A1 & ... & An."""
+        return _theorem(And(*(t.statement for t in theorems)), "conjoin", theorems, {})
+
+    def conjunct(self, theorem: Theorem, index: int) -> Theorem:
+        """A1 & ... & An |- Ai."""
+        s = theorem.statement
+        if not (s.kind == "app" and s.name == "and" and 0 <= index < len(s.args)):
+            raise Refused("conjunct", "invalid", f"the statement is not a conjunction with a part {index}")
+        return _theorem(s.args[index], "conjunct", (theorem,), {"index": index})
+
+    def modus_ponens(self, implication: Theorem, antecedent: Theorem) -> Theorem:
+        """A => B, A |- B."""
+        s = implication.statement
+        if not (s.kind == "app" and s.name == "=>" and s.args[0] is antecedent.statement):
+            raise Refused("modus_ponens", "invalid", "the first theorem is not an implication from the second")
+        return _theorem(s.args[1], "modus_ponens", (implication, antecedent), {})
+
+    # --- Z3 ------------------------------------------------------------------------------
+
+    def smt(self, goal: Term, premises: Sequence[Theorem] = (), rlimit: int | None = None) -> Theorem:
+        """P1 ... Pn |- G when Z3 finds P1 & ... & Pn & not G unsatisfiable within `rlimit`."""
+        budget = rlimit or self.rlimit
+        if goal.sort != BOOL:
+            raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
+        rules = rewrite_rules(premises)
+        result = prove(z3_premises(premises, rules), unfold(goal, rules), budget)
+        return self._from_smt("smt", result, goal, premises, {"goal": show(goal), "rlimit": budget})
+
+    def _from_smt(self, rule: str, result: SmtResult, goal: Term, premises: Sequence[Theorem],
+                  args: dict[str, Any]) -> Theorem:
+        cost = steps_for(result.rlimit_used)
+        if result.status != "proved":
+            raise Refused(rule, result.status, result.reason, result.counterexample, cost)
+        return _theorem(goal, rule, premises, args, cost)
+
+    def induction(self, predicate: Term, variable: str, base: Theorem, step: Theorem) -> Theorem:
+        """|- P(0) and |- forall k. (0 <= k & P(k)) => P(k+1) give |- forall k. 0 <= k => P(k).
+
+        `induction_goals` builds the two statements; prove each (usually by smt) first."""
+        base_goal, step_goal, conclusion = induction_goals(predicate, variable)
+        if base.statement is not base_goal:
+            raise Refused("induction", "invalid", "the base theorem is not P(0)")
+        if step.statement is not step_goal:
+            raise Refused("induction", "invalid", "the step theorem is not forall k >= 0. P(k) => P(k+1)")
+        return _theorem(conclusion, "induction", (base, step), {"variable": variable, "predicate": show(predicate)})
+
+    # --- programs --------------------------------------------------------------------------
+
+    def definition(self, program: Any, name: str, types: Sequence[str]) -> Theorem:
+        """|- the defining equations of P.name.ok, .val and .cost (godelmachine/logic/semantics.py)."""
+        return self.semantics(program, name, types)[0]
+
+    def semantics(self, program: Any, name: str, types: Sequence[str]) -> tuple[Theorem, FunctionSemantics]:
+        key = (program.digest, name, tuple(types))
+        if key not in self._definitions:
+            try:
+                sem = define_function(program, name, tuple(types))
+            except Unsupported as exc:
+                raise Refused("definition", "invalid", str(exc)) from None
+            used = frozenset({f"hw.{p}" for p in sem.primitives} | {"hw.forms"})
+            args = {"program": program.digest, "function": name, "types": list(types)}
+            self._definitions[key] = (_theorem(sem.statement, "definition", (), args, axioms=used), sem)
+        return self._definitions[key]
+
+    def evaluation(self, program: Any, name: str, types: Sequence[str], points: Sequence[Sequence[Any]],
+                   budget: int) -> Theorem:
+        """|- ok, value and cost of P.name at each point, by running the interpreter there."""
+        from godelmachine.lang.interpreter import run
+
+        base = f"{program_prefix(program)}.{name}"
+        facts, steps, shape = [], 0, None
+        for point in points:
+            args = [value_term(v, t) for v, t in zip(point, types)]
+            outcome = run(program, name, tuple(point), budget=budget)
+            steps += outcome.steps
+            if outcome.kind == "out-of-steps":
+                raise Refused("evaluation", "unknown", f"out of steps at {point} (budget {budget})", cost=steps)
+            ok = outcome.kind == "value"
+            fact = [Eq(app(f"{base}.ok", args, BOOL), const(ok, BOOL)), Eq(app(f"{base}.cost", args, INT), int_(outcome.steps))]
+            if ok:
+                values, this_shape = result_terms(outcome.value)
+                if shape not in (None, this_shape):
+                    raise Refused("evaluation", "invalid", f"{name} returns values of different types", cost=steps)
+                shape = this_shape
+                names = [f"{base}.val"] if len(values) == 1 and not this_shape.startswith("list") else \
+                    [f"{base}.val.{j}" for j in range(len(values))]
+                fact += [Eq(app(n, args, v.sort), v) for n, v in zip(names, values)]
+            facts.append(And(*fact))
+        args_record = {"program": program.digest, "function": name, "types": list(types),
+                       "points": [[show(value_term(v, t)) for v, t in zip(p, types)] for p in points], "budget": budget}
+        return _theorem(And(*facts), "evaluation", (), args_record, cost=steps, axioms=frozenset({"hw.forms"}))
+
+    # --- the machine's state ---------------------------------------------------------------
+
+    def state2theorem(self, field_name: str) -> Theorem:
+        """|- a fact about the current state: (= (state.clock r) c), (= (state.share r) s),
+        (= state.lifetime T); r numbers the reading, so the fact stays true."""
+        if self.state is None:
+            raise Refused("state2theorem", "invalid", "this kernel has no machine state to read")
+        reading = self.state(field_name)
+        return state_fact(reading)
+
+    # --- expectations under the instance distribution --------------------------------------
+
+    def expect_bound(self, program: Any, name: str, types: Sequence[str], kind: str, relation: str,
+                     coefficients: Sequence[tuple[tuple[int, ...], Fraction]], premise: Theorem) -> Theorem:
+        """forall x in supp. g(x) R sum c_m x^m  |-  mean(g) R sum c_m E[x^m]."""
+        dist = self.instance(types)
+        target, integrand = self.target(program, name, types, kind)
+        polynomial = Add(*(Mul(real(c), monomial(dist, m)) for m, c in coefficients)) if coefficients else real(0)
+        expected = forall(dist.variables, Implies(support(dist), mk(relation, integrand, polynomial)))
+        if premise.statement is not expected:
+            raise Refused("expect_bound", "invalid", "the premise is not the pointwise bound of the integrand")
+        moments = [Mul(real(c), moment(dist, m)) for m, c in coefficients]
+        statement = mk(relation, target, Add(*moments) if moments else real(0))
+        args = {"program": program.digest, "function": name, "types": list(types), "kind": kind, "relation": relation,
+                "coefficients": [[list(m), str(c)] for m, c in coefficients]}
+        return _theorem(statement, "expect_bound", (premise,), args, axioms=frozenset({f"distribution.{dist.name}"}))
+
+    def expect_finite(self, program: Any, name: str, types: Sequence[str], kind: str) -> Theorem:
+        """|- mean(g) = sum_i w_i g(x_i) over the support's points (at most 10,000)."""
+        dist = self.instance(types)
+        target, integrand = self.target(program, name, types, kind)
+        points = support_points(dist)
+        if points is None:
+            raise Refused("expect_finite", "invalid", "the support has more than 10,000 points")
+        variables = [sym(n, s) for n, s in dist.variables]
+        total = Add(*(Mul(real(w), substitute(integrand, dict(zip(variables, values)))) for w, values in points))
+        args = {"program": program.digest, "function": name, "types": list(types), "kind": kind}
+        return _theorem(Eq(target, total), "expect_finite", (), args, axioms=frozenset({f"distribution.{dist.name}"}))
+
+    def expect_monotone(self, first: tuple[Any, str], second: tuple[Any, str], types: Sequence[str], kind: str,
+                        premise: Theorem) -> Theorem:
+        """forall x in supp. g1(x) <= g2(x)  |-  mean(g1) <= mean(g2)."""
+        dist = self.instance(types)
+        target1, integrand1 = self.target(first[0], first[1], types, kind)
+        target2, integrand2 = self.target(second[0], second[1], types, kind)
+        expected = forall(dist.variables, Implies(support(dist), Le(integrand1, integrand2)))
+        if premise.statement is not expected:
+            raise Refused("expect_monotone", "invalid", "the premise is not the pointwise order of the integrands")
+        args = {"first": [first[0].digest, first[1]], "second": [second[0].digest, second[1]], "types": list(types), "kind": kind}
+        return _theorem(Le(target1, target2), "expect_monotone", (premise,), args, axioms=frozenset({f"distribution.{dist.name}"}))
+
+    def max_cost_bound(self, program: Any, name: str, types: Sequence[str], bound: int, premise: Theorem) -> Theorem:
+        """forall x in supp. P.name.cost(x) <= c  |-  (max-cost P) <= c."""
+        dist = self.instance(types)
+        _, integrand = self.target(program, name, types, "cost")
+        expected = forall(dist.variables, Implies(support(dist), Le(integrand, real(bound))))
+        if premise.statement is not expected:
+            raise Refused("max_cost_bound", "invalid", "the premise is not a bound on the cost over the support")
+        solver = solver_constant(program, name)
+        statement = Le(app("max-cost", [solver], REAL), real(bound))
+        args = {"program": program.digest, "function": name, "types": list(types), "bound": bound}
+        return _theorem(statement, "max_cost_bound", (premise,), args, axioms=frozenset({f"distribution.{dist.name}"}))
+
+    def instance(self, types: Sequence[str]) -> Distribution:
+        dist = self.axioms.distributions.get("instance")
+        if dist is None:
+            raise Refused("expectation", "invalid", "the environment axioms declare no `instance` distribution")
+        if [s for _, s in dist.variables] != [SORTS[t] for t in types]:
+            raise Refused("expectation", "invalid", "the function's parameters do not match the instance variables")
+        return dist
+
+    def target(self, program: Any, name: str, types: Sequence[str], kind: str) -> tuple[Term, Term]:
+        """(mean-cost P) or (mean-reward P), and the integrand whose expectation it is."""
+        dist = self.instance(types)
+        solver = solver_constant(program, name)
+        args = [sym(n, s) for n, s in dist.variables]
+        base = f"{program_prefix(program)}.{name}"
+        if kind == "cost":
+            return app("mean-cost", [solver], REAL), ToReal(app(f"{base}.cost", args, INT))
+        if kind != "reward":
+            raise Refused("expectation", "invalid", f"unknown kind {kind!r} (cost or reward)")
+        signature = self.axioms.signature.funcs.get("reward-of")
+        if signature is None:
+            raise Refused("expectation", "invalid", "the environment axioms declare no reward-of")
+        outputs = signature[0][len(args):]
+        if signature[0][:len(args)] != tuple(a.sort for a in args) or not outputs or signature[1] != REAL:
+            raise Refused("expectation", "invalid", "reward-of must take the instance, then the output, to Real")
+        names = [f"{base}.val"] if len(outputs) == 1 else [f"{base}.val.{j}" for j in range(len(outputs))]
+        values = [app(n, args, s) for n, s in zip(names, outputs)]
+        reward = app("reward-of", [*args, *values], REAL)
+        return app("mean-reward", [solver], REAL), Ite(app(f"{base}.ok", args, BOOL), reward, real(0))
+
+
+# --- helpers (part of the kernel: they build the statements its rules check) --------------
+
+
+def induction_goals(predicate: Term, variable: str) -> tuple[Term, Term, Term]:
+    """P(0); forall k. (0 <= k & P(k)) => P(k+1); and the conclusion forall k. 0 <= k => P(k)."""
+    k = sym(variable, INT)
+    base = substitute(predicate, {k: int_(0)})
+    step = forall([(variable, INT)], Implies(And(Le(int_(0), k), predicate), substitute(predicate, {k: Add(k, int_(1))})))
+    return base, step, forall([(variable, INT)], Implies(Le(int_(0), k), predicate))
+
+
+def solver_constant(program: Any, name: str) -> Term:
+    """The Program constant naming a solver: a program and its entry function."""
+    return sym(f"{program_prefix(program)}.{name}", "Program")
+
+
+def value_term(value: Any, type_name: str) -> Term:
+    from godelmachine.lang.values import Word
+
+    if type_name == "word":
+        return const(value.bits if isinstance(value, Word) else value, BV32)
+    return const(value, SORTS[type_name])
+
+
+def result_terms(value: Any) -> tuple[list[Term], str]:
+    from godelmachine.lang.values import Pair, Word
+
+    def scalar(v: Any) -> Term:
+        if type(v) is bool:
+            return const(v, BOOL)
+        if type(v) is int:
+            return int_(v)
+        if type(v) is Word:
+            return const(v.bits, BV32)
+        raise Refused("evaluation", "invalid", f"a result {v!r} cannot be stated as a term")
+
+    if type(value) is Pair:
+        return [scalar(v) for v in value], f"list:{value.length}"
+    return [scalar(value)], {bool: "bool", int: "int"}.get(type(value), "word")
+
+
+def support(dist: Distribution) -> Term:
+    variables = [sym(n, s) for n, s in dist.variables]
+    if dist.kind == "uniform-int":
+        return And(*(And(Le(int_(lo), x), Le(x, int_(hi))) for x, (lo, hi) in zip(variables, dist.ranges)))
+    return Or(*(And(*(Eq(x, v) for x, v in zip(variables, values))) for _, values in dist.points))
+
+
+def support_points(dist: Distribution, limit: int = 10_000) -> list[tuple[Fraction, tuple[Term, ...]]] | None:
+    if dist.kind == "finite":
+        return list(dist.points)
+    if dist.support_size() > limit:
+        return None
+    import itertools
+
+    weight = Fraction(1, dist.support_size())
+    ranges = [range(lo, hi + 1) for lo, hi in dist.ranges]
+    return [(weight, tuple(int_(v) for v in values)) for values in itertools.product(*ranges)]
+
+
+def monomial(dist: Distribution, exponents: Sequence[int]) -> Term:
+    if len(exponents) != len(dist.variables) or any(e < 0 or e > 3 for e in exponents):
+        raise Refused("expect_bound", "invalid", "a monomial needs one exponent in 0..3 per instance variable")
+    factors = [ToReal(sym(n, s)) for (n, s), e in zip(dist.variables, exponents) for _ in range(e)]
+    result = real(1)
+    for f in factors:
+        result = Mul(result, f)
+    return result
+
+
+def moment(dist: Distribution, exponents: Sequence[int]) -> Term:
+    """E[prod x_i^e_i] = prod E[x_i^e_i] (independent variables), each an uncertainty-axiom term."""
+    if dist.kind != "uniform-int":
+        raise Refused("expect_bound", "invalid", "moments are known for uniform-int distributions; use expect_finite")
+    result = real(1)
+    for (lo, hi), e in zip(dist.ranges, exponents):
+        if e:
+            result = Mul(result, app("uniform-moment", [int_(e), int_(lo), int_(hi)], REAL))
+    return result
+
+
+def state_fact(reading: StateReading) -> Theorem:
+    r, value = int_(reading.reading), reading.value
+    if reading.field == "clock":
+        statement = Eq(app("state.clock", [r], INT), int_(value))
+    elif reading.field == "share":
+        statement = Eq(app("state.share", [r], REAL), real(Fraction(value)))
+    elif reading.field == "lifetime":
+        statement = Eq(sym("state.lifetime", INT), int_(value))
+    else:
+        raise Refused("state2theorem", "invalid", f"unknown state field {reading.field!r}")
+    args = {"field": reading.field, "reading": reading.reading, "value": str(value)}
+    return _theorem(statement, "state2theorem", (), args)
+
+
+def definition_equations(theorem: Theorem) -> "Rules":
+    """The equations f(x) = rhs that a `definition` theorem states for its own symbols."""
+    base = f"p{theorem.arg('program')[:12]}.{theorem.arg('function')}"
+    rules: Rules = {}
+    for part in conjuncts(theorem.statement):
+        variables, body = quantified_body(part)
+        for equation in conjuncts(body):
+            if equation.kind == "app" and equation.name == "=" and equation.args[0].kind == "app":
+                lhs, rhs = equation.args
+                if lhs.name.startswith(base + ".") and [a.name for a in lhs.args] == [n for n, _ in variables]:
+                    rules[lhs.name] = (variables, rhs)
+    return rules
+
+
+Rules = dict[str, tuple[tuple[tuple[str, str], ...], Term]]
+
+
+def rewrite_rules(premises: Sequence[Theorem]) -> Rules:
+    rules: Rules = {}
+    for premise in premises:
+        if premise.rule == "definition":
+            rules.update(definition_equations(premise))
+    return rules
+
+
+def z3_premises(premises: Sequence[Theorem], rules: Rules) -> list[Term]:
+    """What Z3 is given: each premise rewritten by `unfold`, except that of a `definition`
+    premise only the loop definitions are kept (its function equations did the rewriting)."""
+    kept = []
+    for premise in premises:
+        if premise.rule != "definition":
+            kept.append(unfold(premise.statement, rules))
+            continue
+        equations = set(definition_equations(premise))
+        for part in conjuncts(premise.statement):
+            _, body = quantified_body(part)
+            if not any(e.kind == "app" and e.name == "=" and e.args[0].kind == "app" and e.args[0].name in equations
+                       for e in conjuncts(body)):
+                kept.append(part)
+    return kept
+
+
+def conjuncts(t: Term) -> tuple[Term, ...]:
+    return t.args if t.kind == "app" and t.name == "and" else (t,)
+
+
+def unfold(goal: Term, rules: Rules) -> Term:
+    """Rewrite applications of functions defined by `definition` premises with their bodies."""
+    if not rules:
+        return goal
+    memo: dict[int, Term] = {}
+
+    def walk(t: Term) -> Term:
+        if id(t) in memo:
+            return memo[id(t)]
+        if t.kind in ("const", "sym"):
+            result = t
+        elif t.kind in ("forall", "exists"):
+            result = Term(t.kind, t.name, (walk(t.args[0]),), t.sort)
+        else:
+            args = tuple(walk(a) for a in t.args)
+            if t.name in rules:
+                variables, rhs = rules[t.name]
+                result = substitute(rhs, {sym(n, s): a for (n, s), a in zip(variables, args)})
+            elif args == t.args:
+                result = t
+            elif t.name in BUILTINS:
+                result = mk(t.name, *args)
+            else:
+                result = app(t.name, args, t.sort)
+        memo[id(t)] = result
+        return result
+
+    return walk(goal)
+
+
+__all__ = ["Kernel", "Theorem", "Refused", "StateReading", "RLIMIT_PER_STEP", "TRUE"]

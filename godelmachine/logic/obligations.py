@@ -1,0 +1,275 @@
+"""Rewrite obligations, stated and proved with the kernel's rules (untrusted: it only builds goals).
+
+For an old and a new program with the same entry function, over a domain of inputs:
+
+    (i)   no_new_traps     forall x in dom. old.ok(x) => new.ok(x)
+    (ii)  same_results     forall x in dom. old.ok(x) => new.val(x) = old.val(x)
+    (iii) cost_not_greater forall x in dom. old.ok(x) => new.cost(x) <= old.cost(x)
+    (iv)  expected_cost    (mean-cost P) R sum c_m E[x^m], from forall x in supp. P.cost(x) R sum c_m x^m
+
+`dom` is the parameters' type ranges (integers within [INT_MIN, INT_MAX]) and any extra
+condition. Lemmas (for instance a loop invariant proved by induction) can be cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+from godelmachine.lang.values import INT_MAX, INT_MIN
+from godelmachine.logic.kernel import Kernel, Refused, Theorem, steps_for
+from godelmachine.logic.semantics import SORTS, FunctionSemantics
+from godelmachine.logic.terms import And, Eq, Implies, Le, Term, forall, int_, mk, real, substitute, sym, ToReal, Add, Mul
+
+
+@dataclass(frozen=True)
+class Solver:
+    """A program's entry function and the types of its parameters."""
+
+    program: Any
+    name: str
+    types: tuple[str, ...]
+
+
+def variables(types: Sequence[str]) -> list[tuple[str, str]]:
+    return [(f"x{i}", SORTS[t]) for i, t in enumerate(types)]
+
+
+def applied(sem: FunctionSemantics, args: Sequence[Term]) -> tuple[Term, tuple[Term, ...], Term]:
+    """ok, values and cost of the function applied to `args`."""
+    mapping = {sym(n, s): a for (n, s), a in zip(sem.params, args)}
+    return substitute(sem.ok, mapping), tuple(substitute(v, mapping) for v in sem.values), substitute(sem.cost, mapping)
+
+
+def domain(types: Sequence[str], args: Sequence[Term], extra: Term | None = None) -> Term:
+    ranges = [And(Le(int_(INT_MIN), a), Le(a, int_(INT_MAX))) for a, t in zip(args, types) if t == "int"]
+    return And(*ranges, *([extra] if extra is not None else []))
+
+
+def _pair(kernel: Kernel, old: Solver, new: Solver) -> tuple[list[Term], Theorem, Theorem, Any, Any]:
+    if old.types != new.types:
+        raise ValueError("the two solvers take different parameter types")
+    args = [sym(n, s) for n, s in variables(old.types)]
+    old_def, old_sem = kernel.semantics(old.program, old.name, old.types)
+    new_def, new_sem = kernel.semantics(new.program, new.name, new.types)
+    return args, old_def, new_def, applied(old_sem, args), applied(new_sem, args)
+
+
+def obligation_goal(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None
+                    ) -> tuple[Term, list[Theorem]]:
+    """The goal of obligation `kind` and the definitions it needs."""
+    args, old_def, new_def, (old_ok, old_vals, old_cost), (new_ok, new_vals, new_cost) = _pair(kernel, old, new)
+    if kind == "no-new-traps":
+        claim = new_ok
+    elif kind == "same-results":
+        if len(old_vals) != len(new_vals):
+            claim = mk("=", int_(0), int_(1))  # different result shapes: never the same results
+        else:
+            claim = And(*(Eq(n, o) for n, o in zip(new_vals, old_vals)))
+    elif kind == "cost-not-greater":
+        claim = Le(new_cost, old_cost)
+    else:
+        raise ValueError(f"unknown obligation {kind!r}")
+    goal = forall(variables(old.types), Implies(And(domain(old.types, args, extra), old_ok), claim))
+    return goal, [old_def, new_def]
+
+
+def prove_obligation(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None,
+                     lemmas: Sequence[Theorem] = (), rlimit: int | None = None) -> Theorem:
+    """The obligation's theorem; if Z3 answers unknown, a search for a counterexample that
+    running both programs confirms turns the refusal into `refuted`, with that input."""
+    goal, definitions = obligation_goal(kind, kernel, old, new, extra)
+    premises = [*definitions, *lemmas]
+    budget = rlimit or kernel.rlimit
+    spent = 0
+    if any(quantified(p) for p in premises):  # Z3 rarely finds models then: look for one first
+        found = search_counterexample(kind, kernel, goal, old, new, premises, budget)
+        if found is not None and found[0]:
+            raise Refused("smt", "refuted", "a counterexample on ground instances of the premises, confirmed "
+                          "on the programs", *found)
+        spent = found[1] if found is not None else 0
+    try:
+        return kernel.smt(goal, premises, budget)
+    except Refused as refusal:
+        refusal.cost += spent
+        raise
+
+
+def quantified(theorem: Theorem) -> bool:
+    """Does Z3 get a quantified formula from this premise (a lemma, or a loop definition)?"""
+    from godelmachine.logic.kernel import rewrite_rules, z3_premises
+
+    return any(t.kind == "forall" or (t.kind == "app" and t.name == "and" and any(a.kind == "forall" for a in t.args))
+               for t in z3_premises([theorem], rewrite_rules([theorem])))
+
+
+def search_counterexample(kind: str, kernel: Kernel, goal: Term, old: Solver, new: Solver,
+                          premises: Sequence[Theorem], rlimit: int) -> tuple[tuple[tuple[str, str], ...], int]:
+    """Z3 on the goal with the quantified premises replaced by their instances at the goal's
+    own terms (a ground query, where Z3 finds models); the model is kept only if the programs,
+    run on it, break the obligation. Returns (the counterexample or (), steps spent)."""
+    from godelmachine.logic.kernel import rewrite_rules, unfold, value_term, z3_premises
+    from godelmachine.logic.smt import prove
+    from godelmachine.logic.terms import quantified_body
+
+    rules = rewrite_rules(premises)
+    names, body = quantified_body(goal)
+    skolems = {sym(n, srt): sym(f"cex.{n}", srt) for n, srt in names}
+    ground_goal = unfold(substitute(body, skolems), rules)
+    instances = [i for p in z3_premises(premises, rules) for i in ground_instances(p, ground_goal)]
+    unskolem = {v: k for k, v in skolems.items()}
+    spent, blocked = 0, []
+    for _ in range(SEARCH_ATTEMPTS):  # a model that the programs do not confirm is blocked, and Z3 asked again
+        query = forall(names, substitute(Implies(And(*blocked), ground_goal), unskolem))
+        result = prove(instances, query, rlimit)
+        spent += steps_for(result.rlimit_used)
+        if result.status != "refuted":
+            return (), spent
+        inputs = [value_of(text, t) for (_, text), t in zip(result.counterexample, old.types)]
+        if breaks(kind, kernel, old, new, inputs, premises):
+            return result.counterexample, spent
+        point = And(*(Eq(skolems[sym(n, srt)], value_term(v, t)) for (n, srt), v, t in zip(names, inputs, old.types)))
+        blocked.append(mk("not", point))
+    return (), spent
+
+
+SEARCH_ATTEMPTS = 8
+
+
+def ground_instances(premise: Term, ground: Term) -> list[Term]:
+    """Instances of a universally quantified premise at applications that occur in `ground`:
+    each argument position of a function that holds a bound variable takes the ground term."""
+    from godelmachine.logic.terms import quantified_body, subterms
+
+    names, body = quantified_body(premise)
+    if not names:
+        return [premise]
+    bound = {n for n, _ in names}
+    patterns = [t for t in subterms(body) if t.kind == "app" and any(a.kind == "sym" and a.name in bound for a in t.args)]
+    found = []
+    for target in subterms(ground):
+        if target.kind != "app":
+            continue
+        for pattern in patterns:
+            if pattern.name != target.name:
+                continue
+            binding: dict[str, Term] = {}
+            for p_arg, t_arg in zip(pattern.args, target.args):
+                if p_arg.kind == "sym" and p_arg.name in bound:
+                    if binding.setdefault(p_arg.name, t_arg) is not t_arg:
+                        break
+                elif p_arg is not t_arg:
+                    break
+            else:
+                if len(binding) == len(bound):
+                    instance = substitute(body, {sym(n, srt): binding[n] for n, srt in names})
+                    if instance not in found:
+                        found.append(instance)
+    return found
+
+
+def value_of(text: str, type_name: str) -> Any:
+    from godelmachine.lang.values import Word
+
+    if type_name == "word":
+        return Word(int(text[2:], 16))
+    if type_name == "bool":
+        return text == "True"
+    return int(text)
+
+
+def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence[Any],
+           premises: Sequence[Theorem]) -> bool:
+    """Do the two programs break the obligation at `inputs`? The new program is run; the old
+    one is run too, or, when that would take too long, the fact needed about it (no trap,
+    and its result differs from the new one's) is proved from the premises."""
+    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.values import values_equal
+    from godelmachine.logic.kernel import value_term
+
+    after = run(new.program, new.name, tuple(inputs), budget=CONFIRM_BUDGET)
+    before = run(old.program, old.name, tuple(inputs), budget=CONFIRM_BUDGET)
+    if after.kind == "out-of-steps" or before.kind == "trap":
+        return False
+    if before.kind == "value":
+        if kind == "no-new-traps":
+            return after.kind == "trap"
+        if kind == "same-results":
+            return after.kind == "trap" or not values_equal(after.value, before.value)
+        return after.steps > before.steps
+    # the old program runs too long to watch: prove what the obligation needs about it
+    args = [value_term(v, t) for v, t in zip(inputs, old.types)]
+    old_ok, old_values, old_cost = applied(kernel.semantics(old.program, old.name, old.types)[1], args)
+    if kind == "no-new-traps" and after.kind == "trap":
+        claim = old_ok
+    elif kind == "same-results" and after.kind == "value":
+        from godelmachine.logic.kernel import result_terms
+
+        new_values, _ = result_terms(after.value)
+        if len(new_values) != len(old_values):
+            return False
+        claim = And(old_ok, mk("not", And(*(Eq(o, n) for o, n in zip(old_values, new_values)))))
+    elif kind == "cost-not-greater" and after.kind == "value":
+        claim = And(old_ok, mk("<", old_cost, int_(after.steps)))
+    else:
+        return False
+    try:
+        kernel.smt(claim, premises)
+    except Refused:
+        return False
+    return True
+
+
+CONFIRM_BUDGET = 10_000_000
+
+
+def no_new_traps(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
+    return prove_obligation("no-new-traps", kernel, old, new, **options)
+
+
+def same_results(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
+    return prove_obligation("same-results", kernel, old, new, **options)
+
+
+def cost_not_greater(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
+    return prove_obligation("cost-not-greater", kernel, old, new, **options)
+
+
+Polynomial = Sequence[tuple[tuple[int, ...], Fraction]]
+
+
+def polynomial_term(kernel: Kernel, solver: Solver, coefficients: Polynomial) -> Term:
+    from godelmachine.logic.kernel import monomial
+
+    dist = kernel.instance(solver.types)
+    parts = [Mul(real(c), monomial(dist, m)) for m, c in coefficients]
+    return Add(*parts) if parts else real(0)
+
+
+def prove_by_induction(kernel: Kernel, predicate: Term, variable: str, premises: Sequence[Theorem],
+                       rlimit: int | None = None) -> Theorem:
+    """forall k >= 0. P(k): the base and the step each by smt from `premises`, then induction."""
+    from godelmachine.logic.kernel import induction_goals
+
+    base_goal, step_goal, _ = induction_goals(predicate, variable)
+    base = kernel.smt(base_goal, premises, rlimit)
+    step = kernel.smt(step_goal, premises, rlimit)
+    return kernel.induction(predicate, variable, base, step)
+
+
+def expected_cost(kernel: Kernel, solver: Solver, relation: str, coefficients: Polynomial,
+                  lemmas: Sequence[Theorem] = (), rlimit: int | None = None) -> Theorem:
+    """(mean-cost P) R sum c_m E[x^m], from the same bound on the cost at every instance."""
+    from godelmachine.logic.kernel import support
+
+    dist = kernel.instance(solver.types)
+    _, integrand = kernel.target(solver.program, solver.name, solver.types, "cost")
+    pointwise = forall(dist.variables, Implies(support(dist), mk(relation, integrand, polynomial_term(kernel, solver, coefficients))))
+    definition = kernel.definition(solver.program, solver.name, solver.types)
+    premise = kernel.smt(pointwise, [definition, *lemmas], rlimit)
+    return kernel.expect_bound(solver.program, solver.name, solver.types, "cost", relation, coefficients, premise)
+
+
+__all__ = ["Solver", "no_new_traps", "same_results", "cost_not_greater", "expected_cost", "obligation_goal",
+           "prove_by_induction", "ToReal"]
