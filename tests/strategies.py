@@ -83,7 +83,8 @@ class Gen:
             if choice == 6:
                 return f"({self.pick(['word->int', 'word->sint'])} {e('word')})"
             if choice == 7 and self.lists:
-                return self.pick([f"(length {e('list')})", f"(car (cons {e('int')} {e('list')}))"])
+                return self.pick([f"(length {e('list')})", f"(car (cons {e('int')} {e('list')}))",
+                                  f"(nth '(5 -3 8 13) {e('int')})"])
             if self.calls == "recursive":
                 return f"(h (- a 1) {e('word')})"
             if self.calls:

@@ -2,7 +2,8 @@
 
 The symbolic terms of a random program are evaluated at concrete inputs by folding constants
 (the folding rules are checked against Z3 in tests/test_terms.py) and by running each loop's
-recursive definition forward from 0; the result must be the interpreter's outcome.
+recursive definition forward from 0 (godelmachine/search/evaluate.py); the result must be the
+interpreter's outcome.
 """
 
 from __future__ import annotations
@@ -18,63 +19,9 @@ from godelmachine.lang.program import Program
 from godelmachine.lang.values import Nil, Pair, Word
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, instantiate_template
 from godelmachine.logic.smt import prove
-from godelmachine.logic.terms import BOOL, BV32, INT, Eq, Term, const, int_, mk, quantified_body, substitute, sym
+from godelmachine.logic.terms import BOOL, BV32, INT, Eq, Term, const, int_, mk, sym
+from godelmachine.search.evaluate import LoopEvaluator
 from strategies import main_arguments, programs
-
-
-def conjuncts(t: Term) -> tuple[Term, ...]:
-    return t.args if t.kind == "app" and t.name == "and" else (t,)
-
-
-class Evaluator:
-    """Concrete values of symbolic terms, loops computed from their recursive definitions."""
-
-    def __init__(self, statement: Term) -> None:
-        parts = conjuncts(statement)
-        self.equations: dict[str, Term] = {}
-        variables, body = quantified_body(parts[0])
-        self.params = variables
-        for eq in conjuncts(body):
-            self.equations[eq.args[0].name] = eq.args[1]
-        self.starts: dict[str, tuple[Any, dict[str, Term]]] = {}
-        self.steps: dict[str, tuple[Any, dict[str, Term]]] = {}
-        for part in parts[1:]:
-            head, inner = quantified_body(part)
-            if inner.kind == "app" and inner.name == "=>":  # forall head, k. 0 <= k => step
-                for eq in conjuncts(inner.args[1]):
-                    self.steps[eq.args[0].name] = (head, {"rhs": eq.args[1]})
-            else:
-                for eq in conjuncts(inner):
-                    if eq.kind == "app" and eq.name == "=":
-                        self.starts[eq.args[0].name] = (head, {"rhs": eq.args[1]})
-                    else:  # the ok function at 0 is stated as itself
-                        self.starts[eq.name] = (head, {"rhs": const(True, BOOL)})
-        self.memo: dict[tuple, Term] = {}
-
-    def value(self, term: Term) -> Term:
-        if term.is_const:
-            return term
-        key = (term,)
-        if key in self.memo:
-            return self.memo[key]
-        assert term.kind == "app", term
-        args = [self.value(a) for a in term.args]
-        if term.name in self.starts:
-            result = self.loop(term.name, args)
-        else:
-            result = mk(term.name, *args)
-            assert result.is_const, result
-        self.memo[key] = result
-        return result
-
-    def loop(self, name: str, args: list[Term]) -> Term:
-        *head, k = args
-        if k.name == 0:
-            variables, start = self.starts[name]
-            return self.value(substitute(start["rhs"], {sym(n, s): v for (n, s), v in zip(variables, head)}))
-        variables, step = self.steps[name]
-        mapping = {sym(n, s): v for (n, s), v in zip(variables, [*head, int_(k.name - 1)])}
-        return self.value(substitute(step["rhs"], mapping))
 
 
 def concrete(v: Any) -> Term:
@@ -96,9 +43,9 @@ def test_symbolic_semantics_agrees_with_the_interpreter(source: str, args: tuple
     x, bits = args
     outcome = run(program, "main", (x, Word(bits)), budget=1_000_000)
     assume(outcome.kind != "out-of-steps")
-    evaluator = Evaluator(sem.statement)
+    evaluator = LoopEvaluator(sem.statement)
     inputs = {sym("x", INT): int_(x), sym("w", BV32): const(bits, BV32)}
-    at = lambda symbol: evaluator.value(substitute(evaluator.equations[symbol.name], inputs))  # noqa: E731
+    at = lambda symbol: evaluator.at(symbol, inputs)  # noqa: E731
     ok, cost = at(sem.ok), at(sem.cost)
     assert ok.name == (outcome.kind == "value"), (source, outcome)
     assert cost.name == outcome.steps, (source, outcome, cost)

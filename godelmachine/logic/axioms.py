@@ -10,6 +10,8 @@ An axiom file (`proofs/*.axioms`, documented in docs/axioms.md) is SMT-LIB-flavo
     (axiom name term)                                ; a Bool term
     (distribution instance ((n Int)) (uniform-int n 0 1000))
     (distribution instance ((t Int)) (finite ((/ 1 3) 0) ((/ 1 3) 1) ((/ 1 3) 2)))
+    (distribution instance ((op Int) (x (_ BitVec 32)))
+      (product (finite op (0.5 0) (0.5 1)) (uniform-word x)))
 
 The classes are those of the Gödel machine: hardware, reward, environment, uncertainty,
 initial-state, utility. The hardware class is never written by hand: it is generated from the
@@ -41,7 +43,7 @@ from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATIO
 from godelmachine.logic.reader import Signature, TermReader, read_sexprs, symbol_of
 from godelmachine.logic.semantics import SORTS, instantiate_template
 from godelmachine.logic.smt import check_sat
-from godelmachine.logic.terms import BOOL, INT, And, Eq, Implies, Not, Term, app, forall, int_, show, simplify, sym
+from godelmachine.logic.terms import BOOL, BV32, INT, And, Eq, Implies, Not, Term, app, forall, int_, show, simplify, sym
 from godelmachine.resources import data_dir
 
 CLASSES = ("hardware", "reward", "environment", "uncertainty", "initial-state", "utility")
@@ -63,24 +65,34 @@ class Axiom:
 
 
 @dataclass(frozen=True)
+class Marginal:
+    """The law of one instance variable: uniform on an integer range, uniform on all 32-bit
+    words, or a finite table of (weight, value)."""
+
+    kind: str  # "uniform-int" | "uniform-word" | "finite"
+    lo: int = 0
+    hi: int = 0
+    table: tuple[tuple[Fraction, Term], ...] = ()
+
+    def points(self, limit: int) -> list[tuple[Fraction, Term]] | None:
+        if self.kind == "finite":
+            return list(self.table)
+        if self.kind == "uniform-int" and self.hi - self.lo + 1 <= limit:
+            weight = Fraction(1, self.hi - self.lo + 1)
+            return [(weight, int_(v)) for v in range(self.lo, self.hi + 1)]
+        return None
+
+
+@dataclass(frozen=True)
 class Distribution:
-    """An instance distribution: independent uniform integer ranges, or a finite table."""
+    """An instance distribution: independent marginals, or one joint finite table."""
 
     name: str
     variables: tuple[tuple[str, str], ...]
-    kind: str  # "uniform-int" | "finite"
-    ranges: tuple[tuple[int, int], ...] = ()  # uniform-int: (lo, hi) per variable
-    points: tuple[tuple[Fraction, tuple[Term, ...]], ...] = ()  # finite: (weight, values)
+    marginals: tuple[Marginal, ...] = ()  # one per variable, independent
+    joint: tuple[tuple[Fraction, tuple[Term, ...]], ...] = ()  # or a joint table
     source: str = ""
     line: int = 0
-
-    def support_size(self) -> int:
-        if self.kind == "finite":
-            return len(self.points)
-        size = 1
-        for lo, hi in self.ranges:
-            size *= hi - lo + 1
-        return size
 
 
 @dataclass
@@ -194,52 +206,68 @@ class AxiomFileReader:
         variables = tuple(self.reader.bound_variables(node.items[2]))
         spec = node.items[3]
         if type(spec) is not SList or not spec.items:
-            raise UserError("expected (uniform-int x lo hi) or (finite (weight value ...) ...)", spec.pos)
+            raise UserError("expected (uniform-int x lo hi ...), (finite (weight value ...) ...) or (product ...)", spec.pos)
         kind = symbol_of(spec.items[0])
         line = node.pos.line if node.pos else 0
-        if kind == "uniform-int":
-            distribution = self.uniform(name, variables, spec, line)
-        elif kind == "finite":
-            distribution = self.finite(name, variables, spec, line)
+        if kind == "finite":
+            distribution = Distribution(name, variables, joint=self.joint(variables, spec), source=self.source, line=line)
+        elif kind in ("uniform-int", "product"):
+            parts = [SList(tuple(spec.items[i:i + 4]), spec.items[i].pos) for i in range(1, len(spec.items), 3)] \
+                if kind == "uniform-int" else list(spec.items[1:])
+            if len(parts) != len(variables):
+                raise UserError(f"expected one marginal for each of the {len(variables)} variable(s)", spec.pos)
+            if kind == "uniform-int":  # (uniform-int x lo hi y lo hi): one (x lo hi) group per variable
+                parts = [SList((spec.items[0],) + p.items[:3], p.pos) for p in parts]
+            marginals = tuple(self.marginal(var, part) for var, part in zip(variables, parts))
+            distribution = Distribution(name, variables, marginals=marginals, source=self.source, line=line)
         else:
-            raise UserError(f"unknown distribution {kind!r}; expected uniform-int or finite", spec.items[0].pos)
+            raise UserError(f"unknown distribution {kind!r}; expected uniform-int, finite or product", spec.items[0].pos)
         if name in self.target.distributions:
             raise UserError(f"distribution {name!r} is declared twice", node.items[1].pos)
         self.target.distributions[name] = distribution
 
-    def uniform(self, name: str, variables: tuple[tuple[str, str], ...], spec: SList, line: int) -> Distribution:
-        # (uniform-int x lo hi) for each variable, in order: (uniform-int x 0 9 y 0 9)
-        items = spec.items[1:]
-        if len(items) != 3 * len(variables):
-            raise UserError("expected (uniform-int x lo hi ...) with one range per variable", spec.pos)
-        ranges = []
-        for (var, sort), i in zip(variables, range(0, len(items), 3)):
-            if symbol_of(items[i]) != var or sort != INT:
-                raise UserError(f"expected the Int variable {var} here", items[i].pos)
-            lo, hi = (self.integer(items[i + 1]), self.integer(items[i + 2]))
+    def marginal(self, variable: tuple[str, str], node: SNode) -> Marginal:
+        var, sort = variable
+        if type(node) is not SList or len(node.items) < 2 or symbol_of(node.items[1]) != var:
+            raise UserError(f"expected a marginal for the variable {var} here", node.pos)
+        kind = symbol_of(node.items[0])
+        if kind == "uniform-int":
+            if sort != INT or len(node.items) != 4:
+                raise UserError(f"expected (uniform-int {var} lo hi) for an Int variable", node.pos)
+            lo, hi = self.integer(node.items[2]), self.integer(node.items[3])
             if lo > hi:
-                raise UserError(f"an empty range {lo}..{hi}", items[i + 1].pos)
-            ranges.append((lo, hi))
-        return Distribution(name, variables, "uniform-int", ranges=tuple(ranges), source=self.source, line=line)
+                raise UserError(f"an empty range {lo}..{hi}", node.items[2].pos)
+            return Marginal("uniform-int", lo, hi)
+        if kind == "uniform-word":
+            if sort != BV32 or len(node.items) != 2:
+                raise UserError(f"expected (uniform-word {var}) for a (_ BitVec 32) variable", node.pos)
+            return Marginal("uniform-word")
+        if kind == "finite":
+            rows = self.table([(var, sort)], node.items[2:], node)
+            return Marginal("finite", table=tuple((w, values[0]) for w, values in rows))
+        raise UserError(f"unknown marginal {kind!r}; expected uniform-int, uniform-word or finite", node.items[0].pos)
 
-    def finite(self, name: str, variables: tuple[tuple[str, str], ...], spec: SList, line: int) -> Distribution:
-        points = []
-        for item in spec.items[1:]:
+    def joint(self, variables: tuple[tuple[str, str], ...], spec: SList) -> tuple[tuple[Fraction, tuple[Term, ...]], ...]:
+        return self.table(list(variables), spec.items[1:], spec)
+
+    def table(self, variables: list[tuple[str, str]], rows_nodes: Iterable[SNode], whole: SNode
+              ) -> tuple[tuple[Fraction, tuple[Term, ...]], ...]:
+        rows = []
+        for item in rows_nodes:
             if type(item) is not SList or len(item.items) != 1 + len(variables):
                 raise UserError(f"expected (weight value ...) with {len(variables)} value(s)", item.pos)
             weight_node = item.items[0]
             weight_term = simplify(self.reader.term(weight_node))  # 0.25, or (/ 1 3)
             if not weight_term.is_const or weight_term.name < 0:
                 raise UserError("expected a non-negative constant weight such as 0.25 or (/ 1 3)", weight_node.pos)
-            weight = Fraction(weight_term.name)
-            values = tuple(self.reader.term(v) for v in item.items[1:])
+            values = tuple(simplify(self.reader.term(v)) for v in item.items[1:])
             for (var, sort), value in zip(variables, values):
                 if value.sort != sort or not value.is_const:
                     raise UserError(f"expected a constant of sort {sort} for {var}", item.pos)
-            points.append((weight, values))
-        if not points or sum(w for w, _ in points) != 1:
-            raise UserError("the weights of a finite distribution must add up to 1", spec.pos)
-        return Distribution(name, variables, "finite", points=tuple(points), source=self.source, line=line)
+            rows.append((Fraction(weight_term.name), values))
+        if not rows or sum(w for w, _ in rows) != 1:
+            raise UserError("the weights of a finite distribution must add up to 1", whole.pos)
+        return tuple(rows)
 
     def integer(self, node: SNode) -> int:
         term = self.reader.term(node)
@@ -379,4 +407,4 @@ def describe(axiom: Axiom) -> str:
     return f"{axiom.name} [{axiom.cls}, {axiom.status}] {axiom.source}:{axiom.line}: {show(axiom.statement)}"
 
 
-__all__ = ["Axiom", "AxiomSet", "Distribution", "load_axioms", "CLASSES", "describe"]
+__all__ = ["Axiom", "AxiomSet", "Distribution", "Marginal", "load_axioms", "CLASSES", "describe"]

@@ -113,7 +113,8 @@ def _replay(kernel: Kernel, rule: str, args: dict[str, Any], premises: list[Theo
         return kernel.definition(program(args["program"]), args["function"], args["types"])
     if rule == "evaluation":
         points = [[_value(term(v)) for v in point] for point in args["points"]]
-        return kernel.evaluation(program(args["program"]), args["function"], args["types"], points, args["budget"])
+        return kernel.evaluation(program(args["program"]), args["function"], args["types"], points, args["budget"],
+                                 args.get("total"))
     if rule == "state2theorem":
         value = Fraction(args["value"]) if args["field"] == "share" else int(args["value"])
         reading = StateReading(args["reading"], args["field"], value)

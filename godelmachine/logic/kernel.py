@@ -17,7 +17,8 @@ a proof.
     definition       |- the defining equations of a program's function (symbolic semantics)
     evaluation       |- P.f.ok/val/cost at each point of a finite domain (the interpreter)
     state2theorem    |- a fact read off the machine's state (clock, share, lifetime)
-    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =)
+    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =; p a
+                     combination of powers and indicators of the instance variables)
     expect_finite    |- mean(g) = sum_i w_i g(x_i)                  (a finite support)
     expect_monotone  forall x in supp. g1(x) <= g2(x) |- mean(g1) <= mean(g2)
     max_cost_bound   forall x in supp. cost(x) <= c |- max-cost <= c
@@ -220,18 +221,21 @@ class Kernel:
         return self._definitions[key]
 
     def evaluation(self, program: Any, name: str, types: Sequence[str], points: Sequence[Sequence[Any]],
-                   budget: int) -> Theorem:
-        """|- ok, value and cost of P.name at each point, by running the interpreter there."""
+                   budget: int, total: int | None = None) -> Theorem:
+        """|- ok, value and cost of P.name at each point, by running the interpreter there
+        (each run within `budget` steps, all of them within `total`)."""
         from godelmachine.lang.interpreter import run
 
         base = f"{program_prefix(program)}.{name}"
         facts, steps, shape = [], 0, None
+        limit = total if total is not None else budget * max(1, len(points))
         for point in points:
             args = [value_term(v, t) for v, t in zip(point, types)]
-            outcome = run(program, name, tuple(point), budget=budget)
+            outcome = run(program, name, tuple(point), budget=min(budget, limit - steps))
             steps += outcome.steps
             if outcome.kind == "out-of-steps":
-                raise Refused("evaluation", "unknown", f"out of steps at {point} (budget {budget})", cost=steps)
+                raise Refused("evaluation", "unknown", f"out of steps at {point} (budget {budget}, total {limit})",
+                              cost=steps)
             ok = outcome.kind == "value"
             fact = [Eq(app(f"{base}.ok", args, BOOL), const(ok, BOOL)), Eq(app(f"{base}.cost", args, INT), int_(outcome.steps))]
             if ok:
@@ -244,7 +248,8 @@ class Kernel:
                 fact += [Eq(app(n, args, v.sort), v) for n, v in zip(names, values)]
             facts.append(And(*fact))
         args_record = {"program": program.digest, "function": name, "types": list(types),
-                       "points": [[show(value_term(v, t)) for v, t in zip(p, types)] for p in points], "budget": budget}
+                       "points": [[show(value_term(v, t)) for v, t in zip(p, types)] for p in points], "budget": budget,
+                       "total": limit}
         return _theorem(And(*facts), "evaluation", (), args_record, cost=steps, axioms=frozenset({"hw.forms"}))
 
     # --- the machine's state ---------------------------------------------------------------
@@ -260,7 +265,7 @@ class Kernel:
     # --- expectations under the instance distribution --------------------------------------
 
     def expect_bound(self, program: Any, name: str, types: Sequence[str], kind: str, relation: str,
-                     coefficients: Sequence[tuple[tuple[int, ...], Fraction]], premise: Theorem) -> Theorem:
+                     coefficients: Sequence[tuple[Monomial, Fraction]], premise: Theorem) -> Theorem:
         """forall x in supp. g(x) R sum c_m x^m  |-  mean(g) R sum c_m E[x^m]."""
         dist = self.instance(types)
         target, integrand = self.target(program, name, types, kind)
@@ -383,41 +388,96 @@ def result_terms(value: Any) -> tuple[list[Term], str]:
 
 def support(dist: Distribution) -> Term:
     variables = [sym(n, s) for n, s in dist.variables]
-    if dist.kind == "uniform-int":
-        return And(*(And(Le(int_(lo), x), Le(x, int_(hi))) for x, (lo, hi) in zip(variables, dist.ranges)))
-    return Or(*(And(*(Eq(x, v) for x, v in zip(variables, values))) for _, values in dist.points))
+    if dist.joint:
+        return Or(*(And(*(Eq(x, v) for x, v in zip(variables, values))) for _, values in dist.joint))
+    parts = []
+    for x, m in zip(variables, dist.marginals):
+        if m.kind == "uniform-int":
+            parts.append(And(Le(int_(m.lo), x), Le(x, int_(m.hi))))
+        elif m.kind == "finite":
+            parts.append(Or(*(Eq(x, v) for _, v in m.table)))
+    return And(*parts)
 
 
 def support_points(dist: Distribution, limit: int = 10_000) -> list[tuple[Fraction, tuple[Term, ...]]] | None:
-    if dist.kind == "finite":
-        return list(dist.points)
-    if dist.support_size() > limit:
-        return None
+    """(weight, values) for every point of the support, if there are at most `limit`."""
+    if dist.joint:
+        return list(dist.joint)
     import itertools
 
-    weight = Fraction(1, dist.support_size())
-    ranges = [range(lo, hi + 1) for lo, hi in dist.ranges]
-    return [(weight, tuple(int_(v) for v in values)) for values in itertools.product(*ranges)]
+    marginals = [m.points(limit) for m in dist.marginals]
+    if any(m is None for m in marginals):
+        return None
+    size = 1
+    for m in marginals:
+        size *= len(m)  # type: ignore[arg-type]
+    if size > limit:
+        return None
+    points = []
+    for combination in itertools.product(*marginals):  # type: ignore[arg-type]
+        weight = Fraction(1)
+        for w, _ in combination:
+            weight *= w
+        points.append((weight, tuple(v for _, v in combination)))
+    return points
 
 
-def monomial(dist: Distribution, exponents: Sequence[int]) -> Term:
-    if len(exponents) != len(dist.variables) or any(e < 0 or e > 3 for e in exponents):
-        raise Refused("expect_bound", "invalid", "a monomial needs one exponent in 0..3 per instance variable")
-    factors = [ToReal(sym(n, s)) for (n, s), e in zip(dist.variables, exponents) for _ in range(e)]
+# A monomial gives, for each instance variable, a power (0 to 3) or "=v", the indicator of the
+# variable being the constant v (written as SMT-LIB text).
+Monomial = Sequence[int | str]
+
+
+def monomial(dist: Distribution, spec: Monomial) -> Term:
+    if len(spec) != len(dist.variables):
+        raise Refused("expect_bound", "invalid", "a monomial needs one power or indicator per instance variable")
     result = real(1)
-    for f in factors:
-        result = Mul(result, f)
+    for (name, sort), item in zip(dist.variables, spec):
+        x = sym(name, sort)
+        if isinstance(item, str):
+            result = Mul(result, Ite(Eq(x, indicator_value(item, sort)), real(1), real(0)))
+        elif not 0 <= item <= 3 or (item and sort != INT):
+            raise Refused("expect_bound", "invalid", f"a power {item} of {name}: Int variables take 0 to 3, others 0")
+        else:
+            for _ in range(item):
+                result = Mul(result, ToReal(x))
     return result
 
 
-def moment(dist: Distribution, exponents: Sequence[int]) -> Term:
-    """E[prod x_i^e_i] = prod E[x_i^e_i] (independent variables), each an uncertainty-axiom term."""
-    if dist.kind != "uniform-int":
-        raise Refused("expect_bound", "invalid", "moments are known for uniform-int distributions; use expect_finite")
+def indicator_value(text: str, sort: str) -> Term:
+    from godelmachine.logic.reader import Signature, parse_term
+
+    if not text.startswith("="):
+        raise Refused("expect_bound", "invalid", f"an indicator is written =value, not {text!r}")
+    value = parse_term(text[1:], Signature(), source="<monomial>")
+    if not value.is_const or value.sort != sort:
+        raise Refused("expect_bound", "invalid", f"the indicator {text!r} is not a constant of sort {sort}")
+    return value
+
+
+def moment(dist: Distribution, spec: Monomial) -> Term:
+    """E[monomial]: for a joint table, the weighted sum; for independent marginals, the product
+    of each variable's moment (an uncertainty-axiom term for a power of a uniform integer)."""
+    if dist.joint:
+        variables = [sym(n, s) for n, s in dist.variables]
+        term = monomial(dist, spec)
+        return Add(*(Mul(real(w), substitute(term, dict(zip(variables, values)))) for w, values in dist.joint))
     result = real(1)
-    for (lo, hi), e in zip(dist.ranges, exponents):
-        if e:
-            result = Mul(result, app("uniform-moment", [int_(e), int_(lo), int_(hi)], REAL))
+    for (name, sort), m, item in zip(dist.variables, dist.marginals, spec):
+        if isinstance(item, str):
+            value = indicator_value(item, sort)
+            if m.kind == "finite":
+                factor = real(sum((w for w, v in m.table if v is value), Fraction(0)))
+            elif m.kind == "uniform-int":
+                factor = real(Fraction(1, m.hi - m.lo + 1) if m.lo <= value.name <= m.hi else 0)
+            else:
+                factor = real(Fraction(1, 2**32))
+        elif item == 0:
+            continue
+        elif m.kind == "uniform-int":
+            factor = app("uniform-moment", [int_(item), int_(m.lo), int_(m.hi)], REAL)
+        else:  # a power of a finite variable: its weighted sum
+            factor = real(sum((w * Fraction(v.name) ** item for w, v in m.table), Fraction(0)))
+        result = Mul(result, factor)
     return result
 
 

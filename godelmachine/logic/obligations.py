@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from godelmachine.lang.values import INT_MAX, INT_MIN
 from godelmachine.logic.kernel import Kernel, Refused, Theorem, steps_for
@@ -105,7 +105,8 @@ def quantified(theorem: Theorem) -> bool:
 
 
 def search_counterexample(kind: str, kernel: Kernel, goal: Term, old: Solver, new: Solver,
-                          premises: Sequence[Theorem], rlimit: int) -> tuple[tuple[tuple[str, str], ...], int]:
+                          premises: Sequence[Theorem], rlimit: int, run_budget: int = 10_000_000,
+                          spend: Callable[[int], None] = lambda n: None) -> tuple[tuple[tuple[str, str], ...], int]:
     """Z3 on the goal with the quantified premises replaced by their instances at the goal's
     own terms (a ground query, where Z3 finds models); the model is kept only if the programs,
     run on it, break the obligation. Returns (the counterexample or (), steps spent)."""
@@ -127,7 +128,7 @@ def search_counterexample(kind: str, kernel: Kernel, goal: Term, old: Solver, ne
         if result.status != "refuted":
             return (), spent
         inputs = [value_of(text, t) for (_, text), t in zip(result.counterexample, old.types)]
-        if breaks(kind, kernel, old, new, inputs, premises):
+        if breaks(kind, kernel, old, new, inputs, premises, run_budget, spend):
             return result.counterexample, spent
         point = And(*(Eq(skolems[sym(n, srt)], value_term(v, t)) for (n, srt), v, t in zip(names, inputs, old.types)))
         blocked.append(mk("not", point))
@@ -180,7 +181,7 @@ def value_of(text: str, type_name: str) -> Any:
 
 
 def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence[Any],
-           premises: Sequence[Theorem]) -> bool:
+           premises: Sequence[Theorem], run_budget: int = 10_000_000, spend: Callable[[int], None] = lambda n: None) -> bool:
     """Do the two programs break the obligation at `inputs`? The new program is run; the old
     one is run too, or, when that would take too long, the fact needed about it (no trap,
     and its result differs from the new one's) is proved from the premises."""
@@ -188,8 +189,10 @@ def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence
     from godelmachine.lang.values import values_equal
     from godelmachine.logic.kernel import value_term
 
-    after = run(new.program, new.name, tuple(inputs), budget=CONFIRM_BUDGET)
-    before = run(old.program, old.name, tuple(inputs), budget=CONFIRM_BUDGET)
+    after = run(new.program, new.name, tuple(inputs), budget=min(CONFIRM_BUDGET, run_budget))
+    spend(after.steps)
+    before = run(old.program, old.name, tuple(inputs), budget=min(CONFIRM_BUDGET, run_budget))
+    spend(before.steps)
     if after.kind == "out-of-steps" or before.kind == "trap":
         return False
     if before.kind == "value":
@@ -215,8 +218,9 @@ def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence
     else:
         return False
     try:
-        kernel.smt(claim, premises)
-    except Refused:
+        spend(kernel.smt(claim, premises, 1_000_000).cost)
+    except Refused as refusal:
+        spend(refusal.cost)
         return False
     return True
 

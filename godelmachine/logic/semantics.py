@@ -67,6 +67,7 @@ from godelmachine.logic.terms import (
     Implies,
     Ite,
     Le,
+    Lt,
     Sub,
     Term,
     app,
@@ -213,7 +214,8 @@ class Symbolic:
         if result is None:
             return trap(cost)  # a type error: traps before the primitive's cost is charged
         prim_ok, value, prim_cost = result
-        return Res(And(ok, prim_ok), value, Add(cost, Ite(ok, int_(prim_cost), ZERO)))
+        charge = prim_cost if isinstance(prim_cost, Term) else int_(prim_cost)
+        return Res(And(ok, prim_ok), value, Add(cost, Ite(ok, charge, ZERO)))
 
     def call_(self, e: Call, env: dict[str, SV], depth: int, stack: tuple[str, ...]) -> Res:
         ok, values, cost = self.sequence([self.eval(a, env, depth, stack) for a in e.args])
@@ -384,7 +386,7 @@ _LIST_PRIMS = {"list", "cons", "car", "cdr", "null?", "pair?", "length", "nth", 
 _TYPE_TESTS = {"int?": "int", "word?": "word", "bool?": "bool", "symbol?": "symbol", "list?": "list"}
 
 
-def apply_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int] | None:
+def apply_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int | Term] | None:
     """(no trap, value, cost) of a primitive on symbolic arguments; None for a type error."""
     kinds = [a.kind for a in args]
     if prim.name in _TYPE_TESTS:
@@ -416,7 +418,7 @@ def apply_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int] | N
     return ok, SV(result_kind, value), prim.cost
 
 
-def list_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int] | None:
+def list_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int | Term] | None:
     """Lists have a length known statically, so list primitives act on the Python tuple."""
     name = prim.name
     if name in ("null?", "pair?"):
@@ -445,12 +447,20 @@ def list_primitive(prim: Primitive, args: list[SV]) -> tuple[Term, SV, int] | No
         return TRUE, SV("list", items=tuple(reversed(items))), prim.cost + len(items)
     index = args[1].term
     assert index is not None
-    if not index.is_const:
-        raise Unsupported("nth with an index that is not a constant")
-    i = index.name
-    if not 0 <= i < len(items):
-        return FALSE, SV("list"), prim.cost + max(0, min(i, len(items)))
-    return TRUE, items[i], prim.cost + i
+    if index.is_const:
+        i = index.name
+        if not 0 <= i < len(items):
+            return FALSE, SV("list"), prim.cost + max(0, min(i, len(items)))
+        return TRUE, items[i], prim.cost + i
+    # an index known only as a term: the element is an ite chain, the walk's cost min(i, n)
+    if not items or any(item.kind not in SCALARS or item.kind != items[0].kind for item in items):
+        raise Unsupported("nth with a variable index needs a list of scalars of one type")
+    ok = And(Le(int_(0), index), Lt(index, int_(len(items))))
+    value = items[-1].term
+    for j in range(len(items) - 2, -1, -1):
+        value = Ite(Eq(index, int_(j)), items[j].term, value)  # type: ignore[arg-type]
+    walk = Ite(Lt(index, int_(0)), ZERO, Ite(Le(int_(len(items)), index), int_(len(items)), index))
+    return ok, SV(items[0].kind, value), Add(int_(prim.cost), walk)  # type: ignore[return-value]
 
 
 # --- definitions of a program's functions ------------------------------------------------

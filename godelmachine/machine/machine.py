@@ -1,0 +1,310 @@
+"""The Gödel machine: a solver and a proof searcher sharing one clock, and proof-gated switches.
+
+The state is the solver program, the proof searcher (its techniques, their priors and its
+share of the steps), the clock, the reward history and the axiom set. Time is one clock in
+steps: the solver's interpreter steps, the technique programs' steps, and the prover's work
+(Z3's resource count at `RLIMIT_PER_STEP`, interpreter steps of evaluation proofs) all
+advance it. The lifetime is a number of steps.
+
+The main loop gives the proof searcher `share` of the steps: after each solver instance the
+searcher is owed share/(1 - share) of its steps, and runs technique trials while it is owed
+time. When a technique's `check` accepts a target theorem, the machine executes the
+switchprog (which costs steps too) and logs the switch with its proof certificate. A
+searcher with nothing left to try still takes its share, idle: only a proven switch can give
+that time back to the solver.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from godelmachine import __version__
+from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
+from godelmachine.lang.interpreter import deep_recursion, run
+from godelmachine.lang.reference import Outcome
+from godelmachine.lang.values import Trap
+from godelmachine.lang.program import Program
+from godelmachine.lang.values import show
+from godelmachine.logic.axioms import AxiomSet, load_axioms
+from godelmachine.logic.certificates import certificate, derivation
+from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
+from godelmachine.logic.terms import show as show_term
+from godelmachine.machine.log import SCHEMA, RunLog
+from godelmachine.machine.task import Task
+from godelmachine.search.candidates import replace_definitions
+from godelmachine.search.searcher import Searcher, SwitchEvent
+from godelmachine.search import tactics
+
+BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
+REWARD_SAMPLES = 40  # reward records per lifetime
+
+
+@dataclass
+class Switch:
+    number: int
+    clock: int
+    technique: str
+    summary: str
+    before: Program
+    after: Program
+    share_before: Fraction
+    share_after: Fraction
+    theorem: Theorem | None
+
+
+@dataclass
+class RunResult:
+    task: str
+    seed: int
+    lifetime: int
+    clock: int
+    instances: int
+    reward: int
+    solver_steps: int
+    search_steps: int
+    switches: list[Switch] = field(default_factory=list)
+    refusals: dict[str, int] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+    mode: str = "proof"
+
+    @property
+    def first_switch(self) -> int | None:
+        return self.switches[0].clock if self.switches else None
+
+
+class Machine:
+    def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
+                 log_path: Path | None = None, mode: str = "proof", search: bool = True) -> None:
+        if mode not in ("proof", "empirical"):
+            raise ValueError(f"unknown acceptance mode {mode!r}")
+        self.task = task
+        self.seed = seed
+        self.lifetime = lifetime or task.lifetime
+        self.mode = mode
+        self.search = search
+        self.solver = task.solver
+        self.share = task.search_share if search else Fraction(0)
+        self.axioms = self.load_axioms(axiom_files)
+        self.kernel = Kernel(self.axioms, state=self.read_state)
+        self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
+        self.searcher = Searcher(self, task.techniques)
+        self.instance_rng = np.random.default_rng([seed, 0])
+        self.reward_rng = np.random.default_rng([seed, 1])
+        self.sample_rng = np.random.default_rng([seed, 2])
+        self.pending: list[tuple[Any, ...]] = []
+        self.readings: list[StateReading] = []
+        self.log = RunLog(log_path)
+        self.clock = 0
+
+    def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
+        initial = f"p{self.task.solver.digest[:12]}.solve"
+        texts: list[Any] = [(f"{self.task.path} (environment)", self.task.environment_axioms())]
+        initial_state = self.task.initial_state_axioms(initial)
+        if initial_state is not None:
+            texts.append((f"{self.task.path} (initial state)", initial_state))
+        return load_axioms([*texts, *self.task.environment_files, *extra])
+
+    # --- the state, as state2theorem reads it -------------------------------------------------
+
+    def read_state(self, field_name: str) -> StateReading:
+        values = {"clock": self.searcher.now(), "share": self.share, "lifetime": self.lifetime}
+        if field_name not in values:
+            raise Refused("state2theorem", "invalid", f"no state field {field_name!r}")
+        reading = StateReading(len(self.readings), field_name, values[field_name])
+        self.readings.append(reading)
+        return reading
+
+    def empirical_sample(self, count: int) -> list[tuple[Any, ...]]:
+        return self.task.draw(self.sample_rng, count)
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self, progress: Callable[["Machine", RunResult], None] | None = None) -> RunResult:
+        with deep_recursion():
+            return self.main_loop(progress)
+
+    def main_loop(self, progress: Callable[["Machine", RunResult], None] | None) -> RunResult:
+        started = time.perf_counter()
+        result = RunResult(self.task.name, self.seed, self.lifetime, 0, 0, 0, 0, 0, mode=self.mode)
+        self.log.write(self.header())
+        credit = 0  # steps owed to the proof searcher
+        next_sample = self.lifetime // REWARD_SAMPLES
+        while self.clock < self.lifetime:
+            if self.share > 0 and credit > 0:
+                if self.searcher.idle():  # nothing left to try: the share passes idle
+                    idle = min(credit, self.lifetime - self.clock)
+                    self.clock += idle
+                    result.search_steps += idle
+                    credit = 0
+                    continue
+                steps, event = self.searcher.trial(self.clock, self.lifetime - self.clock)
+                self.clock += steps
+                result.search_steps += steps
+                credit -= steps
+                if event is not None:
+                    self.switch(event, result)
+            else:
+                steps = self.run_instance(result)
+                result.solver_steps += steps
+                if self.share > 0:
+                    credit += int(steps * self.share / (1 - self.share)) + 1
+            while self.clock >= next_sample and next_sample <= self.lifetime:
+                self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
+                                "reward": result.reward})
+                next_sample += self.lifetime // REWARD_SAMPLES
+            if progress is not None:
+                progress(self, result)
+        result.clock = self.clock
+        self.flush_refusals(result)
+        self.log.write(self.end(result))
+        self.log.close()
+        result.wall_seconds = time.perf_counter() - started
+        return result
+
+    def run_instance(self, result: RunResult) -> int:
+        if not self.pending:
+            self.pending = self.task.draw(self.instance_rng, BATCH)[::-1]
+        instance = self.pending.pop()
+        budget = self.lifetime - self.clock
+        module = compiled(self.solver)
+        outcome = None
+        if module is not None:  # the compiled solver, called directly; run() decides the edge cases
+            try:
+                value, steps = module.call("solve", instance, budget)
+                if steps <= budget:
+                    outcome = Outcome("value", steps, value=value)
+            except (FastAbort, FastBudget, Trap):
+                pass
+        if outcome is None:
+            outcome = run(self.solver, "solve", instance, budget=budget)
+        self.clock += outcome.steps
+        if outcome.kind == "value":
+            result.instances += 1
+            result.reward += self.task.reward(instance, outcome.value, self.reward_rng)
+        elif outcome.kind == "trap":
+            result.instances += 1
+        return outcome.steps
+
+    # --- switches -------------------------------------------------------------------------
+
+    def switch(self, event: SwitchEvent, result: RunResult) -> None:
+        before, share_before = self.solver, self.share
+        after = replace_definitions(before, event.switchprog)
+        share_after = event.switchprog.get("share", self.share)
+        cost = self.searcher.switch_cost()
+        self.clock += cost
+        result.search_steps += cost
+        context = self.searcher.context
+        floor = None
+        if event.theorem is not None and context is not None and context.reward_floor is not None:
+            floor = tactics.reward_floor_after(context, self.theorems_of(event.target), self.floor_budget(result), 100_000)
+        number = len(result.switches) + 1
+        summary = event.switchprog.get("summary", "")
+        self.flush_refusals(result)
+        self.log.write(self.switch_record(number, event, before, after, share_before, share_after, summary))
+        result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
+                                      share_after, event.theorem))
+        self.solver, self.share = after, share_after
+        self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
+        self.searcher.reset()
+
+    def floor_budget(self, result: RunResult) -> tactics.Budget:
+        def spend(n: int) -> None:
+            self.clock += n
+            result.search_steps += n
+
+        return tactics.Budget(left=lambda: max(0, self.lifetime - self.clock), spend=spend)
+
+    def theorems_of(self, target: Theorem | None) -> list[Theorem]:
+        """The premises a target theorem was proved from (for carrying the reward floor over)."""
+        return list(target.premises) if target is not None else []
+
+    # --- log records ----------------------------------------------------------------------
+
+    def header(self) -> dict[str, Any]:
+        import z3
+
+        return {
+            "type": "header", "schema": SCHEMA, "version": __version__, "z3": z3.get_version_string(),
+            "task": self.task.name, "task_file": self.task.path, "task_sha256": self.task.digest,
+            "seed": self.seed, "lifetime": self.lifetime, "share": str(self.share), "mode": self.mode,
+            "search": self.search, "axiom_files": dict(sorted(self.axioms.files.items())),
+            "axiom_consistency": self.axioms.consistency,
+            "techniques": [[t.name, str(t.prior)] for t in self.searcher.techniques],
+            "solver": self.solver.source(),
+        }
+
+    def switch_record(self, number: int, event: SwitchEvent, before: Program, after: Program,
+                      share_before: Fraction, share_after: Fraction, summary: str) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "type": "switch", "n": number, "clock": self.clock, "technique": event.technique, "summary": summary,
+            "switchprog": {"definitions": [show(d) for d in event.switchprog.get("definitions", [])],
+                           "share": str(share_after) if share_after != share_before else None},
+            "before": before.source(), "after": after.source(),
+            "share_before": str(share_before), "share_after": str(share_after),
+        }
+        if event.theorem is None:
+            record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"
+            return record
+        theorems = derivation(event.theorem)
+        record.update({
+            "accepted": "proof",
+            "target_theorem": show_term(event.target.statement) if event.target else None,
+            "theorem": show_term(event.theorem.statement),
+            "certificate": certificate(event.theorem),
+            "axioms_used": sorted(event.theorem.axioms),
+            "proof_size": len(theorems),
+            "programs": {p.digest: p.source() for p in (before, after)},
+            "state_readings": [{"reading": t.arg("reading"), "field": t.arg("field"), "value": t.arg("value")}
+                               for t in theorems if t.rule == "state2theorem"],
+            "utility": self.utility_bounds(event, before, after, share_before, share_after),
+        })
+        return record
+
+    def utility_bounds(self, event: SwitchEvent, before: Program, after: Program, share_before: Fraction,
+                       share_after: Fraction) -> dict[str, Any]:
+        """The expected reward of both branches from the switch on, as the proof bounds them:
+        u[switch] >= T'/mu' * rho - 1 and u[no switch] <= (T + c)/mu * rho, at the floor rho."""
+        from godelmachine.machine.bounds import proven_bounds
+
+        facts = proven_bounds(event.target, {p.digest: p for p in (before, after)})
+        remaining = self.lifetime - self.clock
+        old, new = f"p{before.digest[:12]}.solve", f"p{after.digest[:12]}.solve"
+        rho = facts.get(("mean-reward", ">=", old)) or facts.get(("mean-reward", "=", old))
+        rho_new = facts.get(("mean-reward", "=", new)) or rho
+        mu_new = facts.get(("mean-cost", "<=", new)) or facts.get(("mean-cost", "=", new))
+        mu_old = facts.get(("mean-cost", ">=", old)) or facts.get(("mean-cost", "=", old))
+        c = facts.get(("max-cost", "<=", old))
+        if None in (rho, rho_new, mu_new, mu_old, c) or not mu_new or not mu_old:
+            return {"switch": None, "no_switch": None, "remaining": remaining}
+        switch = (1 - share_after) * remaining / mu_new * rho_new - 1
+        stay = ((1 - share_before) * remaining + c) / mu_old * rho
+        return {"switch": f"{float(switch):.6g}", "no_switch": f"{float(stay):.6g}", "remaining": remaining,
+                "mean_cost_before": f"{float(mu_old):.6g}", "mean_cost_after": f"{float(mu_new):.6g}",
+                "mean_reward": f"{float(rho):.6g}"}
+
+    def flush_refusals(self, result: RunResult) -> None:
+        refusals = self.searcher.refusals
+        if not refusals:
+            return
+        counts: dict[str, int] = {}
+        for r in refusals:
+            counts[r.status] = counts.get(r.status, 0) + 1
+            result.refusals[r.status] = result.refusals.get(r.status, 0) + 1
+        examples = [{"technique": r.technique, "candidate": r.candidate, "rule": r.rule, "status": r.status,
+                     "reason": r.reason[:300], "counterexample": [list(x) for x in r.counterexample]}
+                    for r in refusals if r.status == "refuted"][:10]
+        self.log.write({"type": "refusals", "clock": self.clock, "counts": counts, "examples": examples})
+        refusals.clear()
+
+    def end(self, result: RunResult) -> dict[str, Any]:
+        return {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
+                "solver_steps": result.solver_steps, "search_steps": result.search_steps,
+                "switches": len(result.switches), "first_switch": result.first_switch,
+                "refusals": dict(sorted(result.refusals.items()))}

@@ -1,0 +1,419 @@
+"""Tasks: a seeded stream of instances, a reward rule, an initial solver, a default lifetime.
+
+A task is a file of the machine language's S-expressions (docs/tasks.md):
+
+    (task sum-to-n
+      (description "text" ...)            ; symbols, joined by spaces: (description the sum 0 to n)
+      (lifetime 20000000)                 ; steps
+      (search-share 1 5)                  ; the proof searcher's share of the steps: 1/5
+      (instance ((n int)) (uniform-int n 0 1000000))
+      (solver (define (solve n) ...) ...)
+      (reward exact (define (check n y) ...))       ; reward 1 when check gives #t, else 0
+      (reward bernoulli (define (chance t a) ...))  ; reward 1 with probability chance/1000
+      (initial-reward 1)                  ; optional: assumed mean reward of the initial solver
+      (techniques (closed-form 4) (share 1) ...)   ; optional: technique names and priors
+      (environment bandit.axioms))        ; optional: more environment axioms, next to the task
+
+The instance distribution is declared once and serves twice: the machine draws instances from
+it with a seeded numpy Generator, and the prover gets it as the environment axiom `instance`.
+The reward rule is a program too; its symbolic semantics defines `reward-of`, the reward of an
+output on an instance, for the prover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from godelmachine.errors import UserError
+from godelmachine.lang.program import Program
+from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
+from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
+from godelmachine.lang.interpreter import run
+from godelmachine.lang.values import Pair, Trap, Word, show
+from godelmachine.logic.semantics import SORTS, Unsupported, define_function
+from godelmachine.logic.terms import show as show_term
+
+TYPES = ("int", "word", "bool")
+REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """How one instance variable is drawn: uniform integers, uniform words, or a table."""
+
+    kind: str  # uniform-int | uniform-word | finite
+    lo: int = 0
+    hi: int = 0
+    table: tuple[tuple[Fraction, Any], ...] = ()
+
+
+@dataclass
+class Task:
+    name: str
+    description: str
+    lifetime: int
+    search_share: Fraction
+    variables: tuple[tuple[str, str], ...]  # (name, type) of the solver's parameters
+    marginals: tuple[Marginal, ...]
+    solver: Program
+    reward_kind: str  # exact | bernoulli
+    reward_program: Program
+    initial_reward: Fraction | None
+    techniques: tuple[tuple[str, Fraction], ...]
+    path: str
+    text: str
+    output_types: tuple[str, ...] = ("int",)  # the types of the solver's output, as the reward rule takes it
+    environment_files: list[Path] = field(default_factory=list)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.variables)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    # --- instances and rewards -------------------------------------------------------------
+
+    def draw(self, rng: np.random.Generator, count: int) -> list[tuple[Any, ...]]:
+        """`count` instances, each a tuple of argument values, drawn column by column."""
+        columns = []
+        for m in self.marginals:
+            if m.kind == "uniform-int":
+                columns.append([int(v) for v in rng.integers(m.lo, m.hi, size=count, endpoint=True)])
+            elif m.kind == "uniform-word":
+                columns.append([Word(int(v)) for v in rng.integers(0, 2**32, size=count, dtype=np.int64)])
+            else:
+                weights = np.array([float(w) for w, _ in m.table])
+                picks = rng.choice(len(m.table), size=count, p=weights / weights.sum())
+                columns.append([m.table[int(i)][1] for i in picks])
+        return list(zip(*columns))
+
+    # --- what the prover is told -----------------------------------------------------------
+
+    def environment_axioms(self) -> str:
+        """The task's environment axioms, as axiom-file text: its instance distribution and
+        reward-of, from the reward rule."""
+        sorts = [SORTS[t] for t in self.types]
+        variables = " ".join(f"({n} {s})" for (n, _), s in zip(self.variables, sorts))
+        lines = ["(class environment)", f"; generated from the task file {self.path}",
+                 f"(distribution instance ({variables}) (product {' '.join(self.marginal_text())}))"]
+        return "\n".join(lines + self.reward_axioms()) + "\n"
+
+    def initial_state_axioms(self, initial_constant: str) -> str | None:
+        """The assumed mean reward of the initial solver, if the task states one."""
+        if self.initial_reward is None:
+            return None
+        value = self.initial_reward
+        return ("(class initial-state)\n"
+                f"; from the task file {self.path}: assumed, the initial solver's expected reward per instance\n"
+                f"(declare-const {initial_constant} Program)\n"
+                f"(axiom initial-solver-reward (>= (mean-reward {initial_constant}) (/ {value.numerator} {value.denominator})))\n")
+
+    def marginal_text(self) -> list[str]:
+        parts = []
+        for (name, type_), m in zip(self.variables, self.marginals):
+            if m.kind == "uniform-int":
+                parts.append(f"(uniform-int {name} {smt_int(m.lo)} {smt_int(m.hi)})")
+            elif m.kind == "uniform-word":
+                parts.append(f"(uniform-word {name})")
+            else:
+                rows = " ".join(f"((/ {w.numerator} {w.denominator}) {smt_value(v, type_)})" for w, v in m.table)
+                parts.append(f"(finite {name} {rows})")
+        return parts
+
+    def reward_axioms(self) -> list[str]:
+        """reward-of, defined from the reward program's symbolic semantics."""
+        entry = self.reward_program.names()[0]
+        types = self.types + self.output_types
+        try:
+            sem = define_function(self.reward_program, entry, types)
+        except Unsupported as exc:
+            raise UserError(f"{self.path}: the reward rule is outside the symbolic fragment: {exc}") from None
+        names = [n for n, _ in sem.params]
+        bound = " ".join(f"({n} {s})" for n, s in sem.params)
+        ok, value = rhs(sem, "ok"), rhs(sem, "val")
+        if self.reward_kind == "exact":
+            reward = f"(ite {ok} (ite {value} 1.0 0.0) 0.0)"
+        else:
+            reward = f"(ite {ok} (/ (to_real {value}) 1000.0) 0.0)"
+        return [
+            f"(declare-fun reward-of ({' '.join(s for _, s in sem.params)}) Real)",
+            f"; the reward rule ({self.reward_kind}), {entry} in the task file, as the prover sees it",
+            f"(axiom reward-of-rule (forall ({bound}) (= (reward-of {' '.join(names)}) {reward})))",
+        ]
+
+    def expected_reward(self, instance: tuple[Any, ...], output: Any) -> Fraction:
+        """The expected reward of `output` on `instance`: 0 or 1 (exact), chance/1000 (bernoulli)."""
+        value = self.reward_rule(instance, output)
+        if self.reward_kind == "exact":
+            return Fraction(1 if value is True else 0)
+        return Fraction(min(max(value, 0), 1000), 1000) if type(value) is int else Fraction(0)
+
+    def reward_rule(self, instance: tuple[Any, ...], output: Any) -> Any:
+        """The reward rule's value for one answered instance, or None if it traps."""
+        outputs = tuple(output) if type(output) is Pair else (output,)
+        entry = self.reward_entry
+        if len(instance) + len(outputs) != self.reward_arity:
+            return None
+        module = compiled(self.reward_program)
+        if module is not None:
+            try:
+                value, steps = module.call(entry, instance + outputs, REWARD_BUDGET)
+                if steps <= REWARD_BUDGET:
+                    return value
+            except (FastAbort, FastBudget, Trap):
+                pass
+        outcome = run(self.reward_program, entry, instance + outputs, budget=REWARD_BUDGET)
+        return outcome.value if outcome.kind == "value" else None
+
+    def reward(self, instance: tuple[Any, ...], output: Any, rng: np.random.Generator) -> int:
+        """The environment's reward for one answered instance (0 or 1); a bernoulli reward
+        draws from `rng`."""
+        value = self.reward_rule(instance, output)
+        if self.reward_kind == "exact":
+            return 1 if value is True else 0
+        chance = min(max(value, 0), 1000) if type(value) is int else 0
+        return 1 if chance == 1000 or (chance and rng.random() * 1000 < chance) else 0
+
+    @property
+    def reward_entry(self) -> str:
+        return self.reward_program.names()[0]
+
+    @property
+    def reward_arity(self) -> int:
+        return len(self.reward_program.lookup(self.reward_entry).params)
+
+
+def rhs(sem: Any, which: str) -> str:
+    """The right-hand side of the reward program's equation for ok or val, as SMT text."""
+    from godelmachine.logic.terms import quantified_body
+
+    _, body = quantified_body(sem.statement.args[0] if sem.statement.name == "and" and sem.statement.args[0].kind == "forall"
+                              else sem.statement)
+    for equation in body.args:
+        if equation.args[0].name.endswith("." + which):
+            return show_term(equation.args[1])
+    raise UserError(f"the reward rule has no {which}")
+
+
+def smt_int(v: int) -> str:
+    return str(v) if v >= 0 else f"(- {-v})"
+
+
+def smt_value(v: Any, type_: str) -> str:
+    if type_ == "word":
+        return f"#x{v.bits:08x}"
+    if type_ == "bool":
+        return "true" if v else "false"
+    return smt_int(v)
+
+
+# --- reading task files --------------------------------------------------------------------
+
+
+TASKS = Path(__file__).resolve().parent.parent / "tasks"  # godelmachine/tasks: the built-in task files
+
+
+def builtin_tasks() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(TASKS.glob("*.task"))}
+
+
+def load_task(name_or_path: str) -> Task:
+    """A built-in task by name, or a task file by path."""
+    builtins = builtin_tasks()
+    if name_or_path in builtins:
+        path = builtins[name_or_path]
+    else:
+        path = Path(name_or_path)
+        if not path.exists():
+            known = ", ".join(builtins)
+            raise UserError(f"unknown task {name_or_path!r}: not a built-in task ({known}) and no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot be read ({exc})") from None
+    return TaskReader(str(path) if name_or_path not in builtins else f"godelmachine/tasks/{path.name}", path).read(text)
+
+
+class TaskReader:
+    SECTIONS = ("description", "lifetime", "search-share", "instance", "solver", "reward", "initial-reward",
+                "techniques", "environment", "outputs")
+
+    def __init__(self, source: str, path: Path) -> None:
+        self.source = source
+        self.path = path
+
+    def read(self, text: str) -> Task:
+        nodes = read(text, self.source)
+        if len(nodes) != 1 or type(nodes[0]) is not SList or not nodes[0].items or _sym(nodes[0].items[0]) != "task":
+            raise UserError("a task file holds one form (task NAME section ...)", nodes[0].pos if nodes else None)
+        top = nodes[0]
+        if len(top.items) < 2 or _sym(top.items[1]) is None:
+            raise UserError("expected the task's name after task", top.pos)
+        sections: dict[str, SList] = {}
+        for node in top.items[2:]:
+            head = _sym(node.items[0]) if type(node) is SList and node.items else None
+            if head not in self.SECTIONS:
+                raise UserError(f"unknown section {head!r}; expected one of {', '.join(self.SECTIONS)}", node.pos)
+            if head in sections:
+                raise UserError(f"section {head} appears twice", node.pos)
+            sections[head] = node  # type: ignore[assignment]
+        for required in ("lifetime", "instance", "solver", "reward"):
+            if required not in sections:
+                raise UserError(f"the task has no ({required} ...) section", top.pos)
+        variables, marginals = self.instance(sections["instance"])
+        solver = self.program(sections["solver"].items[1:], sections["solver"])
+        if "solve" not in solver:
+            raise UserError("the solver must define (solve ...)", sections["solver"].pos)
+        if len(solver.lookup("solve").params) != len(variables):
+            raise UserError(f"solve must take the {len(variables)} instance variable(s)", sections["solver"].pos)
+        reward_kind, reward_program = self.reward(sections["reward"], len(variables))
+        return Task(
+            name=_sym(top.items[1]) or "",
+            description=self.description(sections.get("description")),
+            lifetime=self.positive(sections["lifetime"]),
+            search_share=self.share(sections.get("search-share")),
+            variables=variables,
+            marginals=marginals,
+            solver=solver,
+            reward_kind=reward_kind,
+            reward_program=reward_program,
+            initial_reward=self.fraction(sections.get("initial-reward")),
+            techniques=self.techniques(sections.get("techniques")),
+            path=self.source,
+            text=text,
+            output_types=self.outputs(sections.get("outputs"), reward_program, len(variables)),
+            environment_files=self.environment(sections.get("environment")),
+        )
+
+    def description(self, node: SList | None) -> str:
+        if node is None:
+            return ""
+        return " ".join(show(to_value(item)) for item in node.items[1:])
+
+    def positive(self, node: SList) -> int:
+        if len(node.items) != 2 or type(node.items[1]) is not SAtom or type(node.items[1].value) is not int \
+                or node.items[1].value <= 0:
+            raise UserError(f"expected ({_sym(node.items[0])} N) with a positive integer N", node.pos)
+        return node.items[1].value
+
+    def share(self, node: SList | None) -> Fraction:
+        if node is None:
+            return Fraction(1, 10)
+        values = [item.value for item in node.items[1:] if type(item) is SAtom]
+        if len(values) != 2 or not all(type(v) is int for v in values) or not 0 <= values[0] < values[1]:
+            raise UserError("expected (search-share P Q): the share P/Q, with 0 <= P < Q", node.pos)
+        return Fraction(values[0], values[1])
+
+    def fraction(self, node: SList | None) -> Fraction | None:
+        if node is None:
+            return None
+        values = [item.value for item in node.items[1:] if type(item) is SAtom]
+        if not 1 <= len(values) <= 2 or not all(type(v) is int for v in values):
+            raise UserError("expected (initial-reward P) or (initial-reward P Q)", node.pos)
+        return Fraction(values[0], values[1] if len(values) == 2 else 1)
+
+    def instance(self, node: SList) -> tuple[tuple[tuple[str, str], ...], tuple[Marginal, ...]]:
+        if len(node.items) != 3 or type(node.items[1]) is not SList:
+            raise UserError("expected (instance ((x type) ...) marginal ...)", node.pos)
+        variables = []
+        for item in node.items[1].items:
+            if type(item) is not SList or len(item.items) != 2 or _sym(item.items[1]) not in TYPES:
+                raise UserError("expected (name int), (name word) or (name bool)", item.pos)
+            variables.append((_sym(item.items[0]) or "", _sym(item.items[1]) or ""))
+        spec = node.items[2]
+        parts = spec.items[1:] if type(spec) is SList and spec.items and _sym(spec.items[0]) == "product" else [spec]
+        if len(parts) != len(variables):
+            raise UserError(f"expected one marginal per variable ({len(variables)}), or (product ...)", spec.pos)
+        return tuple(variables), tuple(self.marginal(v, p) for v, p in zip(variables, parts))
+
+    def marginal(self, variable: tuple[str, str], node: SNode) -> Marginal:
+        name, type_ = variable
+        if type(node) is not SList or len(node.items) < 2 or _sym(node.items[1]) != name:
+            raise UserError(f"expected a marginal for {name}: (uniform-int {name} lo hi), (uniform-word {name}) "
+                            f"or (finite {name} (weight value) ...)", node.pos)
+        kind = _sym(node.items[0])
+        values = [to_value(item) for item in node.items[2:]]
+        if kind == "uniform-int" and type_ == "int" and len(values) == 2 and all(type(v) is int for v in values) \
+                and values[0] <= values[1]:
+            return Marginal("uniform-int", values[0], values[1])
+        if kind == "uniform-word" and type_ == "word" and not values:
+            return Marginal("uniform-word")
+        if kind == "finite" and values:
+            table = []
+            for row, item in zip(values, node.items[2:]):
+                # a row is (weight value) or (numerator denominator value): weights as integers
+                cells = list(row) if hasattr(row, "head") or type(row).__name__ == "Nil" else []
+                if len(cells) == 2:
+                    weight, value = Fraction(cells[0]), cells[1]
+                elif len(cells) == 3:
+                    weight, value = Fraction(cells[0], cells[1]), cells[2]
+                else:
+                    raise UserError("expected a row (weight value) or (p q value)", item.pos)
+                table.append((weight, value))
+            if sum(w for w, _ in table) != 1:
+                raise UserError("the weights of a finite marginal must add up to 1", node.pos)
+            return Marginal("finite", table=tuple(table))
+        raise UserError(f"a bad marginal for {name} ({type_})", node.pos)
+
+    def program(self, forms: tuple[SNode, ...], where: SNode) -> Program:
+        if not forms:
+            raise UserError("expected definitions here", where.pos)
+        return Program.from_nodes(forms)
+
+    def reward(self, node: SList, arity: int) -> tuple[str, Program]:
+        kind = _sym(node.items[1]) if len(node.items) > 2 else None
+        if kind not in ("exact", "bernoulli"):
+            raise UserError("expected (reward exact (define ...)) or (reward bernoulli (define ...))", node.pos)
+        program = self.program(node.items[2:], node)
+        entry = program.names()[0]
+        if len(program.lookup(entry).params) <= arity:
+            raise UserError(f"the reward rule {entry} takes the instance's {arity} value(s), then the output",
+                            node.items[2].pos)
+        return kind, program
+
+    def techniques(self, node: SList | None) -> tuple[tuple[str, Fraction], ...]:
+        if node is None:
+            return ()
+        result = []
+        for item in node.items[1:]:
+            if type(item) is SList and len(item.items) == 2 and _sym(item.items[0]) and \
+                    type(item.items[1]) is SAtom and type(item.items[1].value) is int and item.items[1].value > 0:
+                result.append((_sym(item.items[0]) or "", Fraction(item.items[1].value)))
+            else:
+                raise UserError("expected (technique-name prior) with a positive integer prior", item.pos)
+        return tuple(result)
+
+    def environment(self, node: SList | None) -> list[Path]:
+        if node is None:
+            return []
+        files = []
+        for item in node.items[1:]:
+            name = _sym(item)
+            path = self.path.parent / (name or "")
+            if name is None or not path.is_file():
+                raise UserError(f"no axiom file {name!r} next to the task file", item.pos)
+            files.append(path)
+        return files
+
+    def outputs(self, node: SList | None, reward: Program, arity: int) -> tuple[str, ...]:
+        """The types of the outputs the reward rule takes after the instance: (outputs int int)."""
+        entry = reward.names()[0]
+        count = len(reward.lookup(entry).params) - arity
+        if node is None:
+            return ("int",) * count
+        types = tuple(_sym(item) or "" for item in node.items[1:])
+        if len(types) != count or not all(t in TYPES for t in types):
+            raise UserError(f"expected (outputs type ...) with {count} type(s) among int, word, bool", node.pos)
+        return types
+
+
+def _sym(node: SNode) -> str | None:
+    return node.value if type(node) is SAtom and type(node.value) is str else None

@@ -1,0 +1,445 @@
+"""Untrusted candidate generators: cheap guesses at better programs, for techniques to try.
+
+Each generator reads the current solver and returns switchprogs, most promising first: lists
+of definitions that replace the solver's, or a new time share for the proof searcher. A
+generator may run the solver to filter its guesses (charged to the clock by the caller), but
+nothing here is believed: every candidate must still be proved by the kernel.
+
+| kind | what it proposes |
+| --- | --- |
+| algebraic | local simplifications: x+0, x*1, double negation, constant folding, ifs with a known test, a repeated subexpression bound once by let |
+| closed-form | a polynomial in the one integer input, fitted to the solver's outputs, for a solver that loops |
+| iterate | a loop with a pair of accumulators for a function defined by an order-1 or order-2 recurrence |
+| superopt | small word expressions in size order (with Hacker's Delight idioms as seeds), for one-word helpers, filtered by test vectors |
+| comparators | comparator networks with fewer comparators than the solver's, filtered by the 0-1 principle |
+| policy | constant policies, one per action the current policy takes, for a finite instance space |
+| prune | a pruning rule for an enumerator's `redundant?` hook, skipping candidates equal to smaller ones |
+| share | a smaller time share for the proof searcher |
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Any, Callable, Iterable
+
+from godelmachine.lang.interpreter import run
+from godelmachine.lang.program import Program
+from godelmachine.lang.reader import read, to_value
+from godelmachine.lang.values import NIL, Nil, Pair, Word, make_list, show, values_equal
+
+Switchprog = dict[str, Any]  # {"definitions": [datum, ...]} or {"share": Fraction}
+Runner = Callable[[Program, str, tuple], Any]  # runs a program, charging the caller's clock
+
+
+def datum(text: str) -> Any:
+    (node,) = read(text, "<candidate>")
+    return to_value(node)
+
+
+def definition(name: str, params: Iterable[str], body: Any) -> Any:
+    return make_list(["define", make_list([name, *params]), body])
+
+
+def replace_definitions(program: Program, switchprog: Switchprog) -> Program:
+    """The program after the switchprog (a ValueError if it does not fit)."""
+    from godelmachine.errors import UserError
+    from godelmachine.lang.reader import from_value
+
+    result = program
+    try:
+        for code in switchprog.get("definitions", []):
+            node = from_value(code)
+            name = list(code)[1].head
+            result = result.replace(node) if name in result else result.add(node)
+    except (UserError, ValueError, AttributeError) as exc:
+        raise ValueError(getattr(exc, "message", str(exc))) from None
+    return result
+
+
+# --- algebraic simplification ------------------------------------------------------------
+
+_IDENTITY = {("+", 0): "right", ("+", 0, "left"): "left", ("*", 1): "right", ("-", 0): "right",
+             ("wor", 0): "right", ("wxor", 0): "right", ("w+", 0): "right", ("w-", 0): "right"}
+
+
+def simplifications(expr: Any) -> list[Any]:
+    """Every expression obtained by one simplification somewhere inside `expr`."""
+    results: list[Any] = []
+    local = simplify_here(expr)
+    if local is not None:
+        results.append(local)
+    if type(expr) is Pair and expr.head != "quote":
+        items = list(expr)
+        for i, item in enumerate(items):
+            if i == 0 and expr.head in ("let", "lambda", "for"):
+                continue
+            for variant in simplifications(item):
+                results.append(make_list(items[:i] + [variant] + items[i + 1:]))
+    return results
+
+
+def simplify_here(e: Any) -> Any:
+    if type(e) is not Pair or type(e.head) is not str:
+        return None
+    items = list(e)
+    op, args = items[0], items[1:]
+    zero_word = Word(0)
+    if op in ("+", "-") and len(args) == 2 and args[1] == 0:
+        return args[0]
+    if op == "+" and len(args) == 2 and args[0] == 0:
+        return args[1]
+    if op == "*" and len(args) == 2 and 1 in (args[0], args[1]) and all(type(a) is not bool for a in args):
+        return args[1] if args[0] == 1 else args[0]
+    if op in ("wor", "wxor", "w+", "w-") and len(args) == 2 and args[1] == zero_word:
+        return args[0]
+    if op in ("wxor", "w-") and len(args) == 2 and values_equal(args[0], args[1]):
+        return zero_word
+    if op in ("not", "wnot", "wneg", "neg") and len(args) == 1 and type(args[0]) is Pair and args[0].head == op:
+        return list(args[0])[1]
+    if op == "if" and len(args) == 3 and type(args[0]) is bool:
+        return args[1] if args[0] else args[2]
+    if op in ("+", "-", "*") and len(args) == 2 and all(type(a) is int for a in args):
+        value = args[0] + args[1] if op == "+" else args[0] - args[1] if op == "-" else args[0] * args[1]
+        return value if -(2**63) <= value < 2**63 else None
+    return shared_subexpression(e)
+
+
+def shared_subexpression(e: Any) -> Any:
+    """(f (g x) (g x)) -> (let ((t (g x))) (f t t)): a repeated pure subexpression, once."""
+    items = list(e)
+    if items[0] in ("let", "lambda", "for", "quote", "if", "cond", "and", "or"):
+        return None
+    for i, a in enumerate(items[1:], 1):
+        if type(a) is Pair and a.head not in ("quote",) and any(values_equal(a, b) for b in items[i + 1:]):
+            name = "%shared"
+            rest = [name if values_equal(x, a) else x for x in items]
+            return make_list(["let", make_list([make_list([name, a])]), make_list(rest)])
+    return None
+
+
+def algebraic(program: Program) -> list[Switchprog]:
+    found = []
+    for d in program.definitions():
+        body = list(d.code)[2]
+        for variant in simplifications(body):
+            code = definition(d.name, d.params, rename_shared(variant, d))
+            found.append({"definitions": [code], "summary": f"{d.name}: simplify {show(body)[:40]} ..."})
+    return found
+
+
+def rename_shared(expr: Any, d: Any) -> Any:
+    """Give the let-bound name of a shared subexpression a name no parameter uses."""
+    text = show(expr)
+    if "%shared" not in text:
+        return expr
+    taken = set(d.params) | set(text.replace("(", " ").replace(")", " ").split())
+    name = next(f"t{i}" for i in itertools.count() if f"t{i}" not in taken)
+    return datum(text.replace("%shared", name))
+
+
+# --- a loop to its closed form -------------------------------------------------------------
+
+
+def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Switchprog]:
+    """For solve(n): a polynomial of degree <= 3 through the outputs at lo..lo+3, if a fifth
+    point agrees, written as integer arithmetic (Horner form, one division)."""
+    from godelmachine.search.tactics import evaluate_poly, interpolate
+
+    solve = program.lookup("solve")
+    if len(solve.params) != 1:
+        return []
+    xs = [lo + j for j in range(5) if lo + j <= hi]
+    if len(xs) < 5:
+        return []
+    ys = []
+    for x in xs:
+        outcome = runner(program, "solve", (x,))
+        if outcome.kind != "value" or type(outcome.value) is not int:
+            return []
+        ys.append(outcome.value)
+    coefficients = interpolate(list(zip(xs[:4], ys[:4])))
+    if evaluate_poly(coefficients, xs[4]) != ys[4] or len(coefficients) < 2:
+        return []
+    scale = 1
+    for c in coefficients:
+        scale = scale * c.denominator // _gcd(scale, c.denominator)
+    ints = [int(c * scale) for c in coefficients]
+    n = solve.params[0]
+    found = []
+    for body in (horner(ints, n), factored(ints, n)):
+        if body is None:
+            continue
+        if scale != 1:
+            body = make_list(["div", body, scale])
+        code = definition("solve", [n], body)
+        if not any(values_equal(code, f["definitions"][0]) for f in found):
+            found.append({"definitions": [code], "summary": f"solve: the loop -> {show(body)}"})
+    return found
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def horner(coefficients: list[int], n: str) -> Any:
+    """c0 + n (c1 + n (c2 + n c3)), dropping zero terms and unit factors."""
+    result: Any = None
+    for c in reversed(coefficients):
+        if result is None:
+            result = c
+        else:
+            product = n if result == 1 else make_list(["*", result, n]) if result != 0 else 0
+            result = product if c == 0 else c if product == 0 else make_list(["+", product, c])
+    return result
+
+
+def factored(coefficients: list[int], n: str) -> Any:
+    """a n (n + b) for a polynomial a n^2 + a b n (the shape of Gauss's sum), else None."""
+    if len(coefficients) != 3 or coefficients[0] != 0 or coefficients[2] == 0 or coefficients[1] % coefficients[2]:
+        return None
+    a, b = coefficients[2], coefficients[1] // coefficients[2]
+    inner = make_list(["*", n, make_list(["+", n, b])]) if b else make_list(["*", n, n])
+    return inner if a == 1 else make_list(["*", a, inner])
+
+
+# --- recursion to iteration ----------------------------------------------------------------
+
+
+def iterate(program: Program) -> list[Switchprog]:
+    """f(n) = (if (< n c) base (op (f (- n 1)) (f (- n 2)))) -> a loop carrying (f(i-2), f(i-1))."""
+    found = []
+    for d in program.definitions():
+        if len(d.params) != 1:
+            continue
+        n = d.params[0]
+        body = list(d.code)[2]
+        shape = recurrence(body, d.name, n)
+        if shape is None:
+            continue
+        c, base, op = shape
+        seed = [substitute_var(base, n, c - 2), substitute_var(base, n, c - 1)]
+        st = "%st"
+        step = datum(f"(list (car (cdr {st})) ({op} (car (cdr {st})) (car {st})))")
+        loop = make_list(["for", make_list(["%i", c, n]), make_list([st, make_list(["list", *seed])]), step])
+        new_body = make_list(["if", make_list(["<", n, c]), base, make_list(["car", make_list(["cdr", loop])])])
+        text = show(definition(d.name, [n], new_body)).replace("%st", "st").replace("%i", "i")
+        found.append({"definitions": [datum(text)], "summary": f"{d.name}: recursion -> a loop"})
+    return found
+
+
+def recurrence(body: Any, name: str, n: str) -> tuple[int, Any, str] | None:
+    items = list(body) if type(body) is Pair else []
+    if len(items) != 4 or items[0] != "if":
+        return None
+    test, base, rec = items[1:]
+    test_items = list(test) if type(test) is Pair else []
+    if test_items[:2] != ["<", n] or len(test_items) != 3 or type(test_items[2]) is not int:
+        return None
+    rec_items = list(rec) if type(rec) is Pair else []
+    if len(rec_items) != 3 or rec_items[0] not in ("+", "*", "w+"):
+        return None
+    calls = [list(x) if type(x) is Pair else [] for x in rec_items[1:]]
+    wanted = [datum(f"({name} (- {n} 1))"), datum(f"({name} (- {n} 2))")]
+    if not all(values_equal(make_list(c), w) for c, w in zip(calls, wanted)):
+        return None
+    return test_items[2], base, rec_items[0]
+
+
+def substitute_var(expr: Any, name: str, value: Any) -> Any:
+    if expr == name:
+        return value
+    if type(expr) is Pair:
+        return make_list([substitute_var(x, name, value) for x in expr])
+    return expr
+
+
+# --- superoptimization on words --------------------------------------------------------------
+
+IDIOMS = [  # Hacker's Delight identities, as one-word-argument expressions of x
+    "(wand x (wneg x))",  # isolate the lowest set bit
+    "(wand x (w- x #x00000001))",  # clear the lowest set bit
+    "(wor x (w- x #x00000001))",  # set the trailing zeros
+    "(if (and (not (= x #x00000000)) (= (wand x (w- x #x00000001)) #x00000000)) #x00000001 #x00000000)",  # power of two
+    "(let ((a (w- x (wand (wshr x 1) #x55555555))) (b (w+ (wand a #x33333333) (wand (wshr a 2) #x33333333))) "
+    "(c (wand (w+ b (wshr b 4)) #x0f0f0f0f))) (wshr (w* c #x01010101) 24))",  # population count (SWAR)
+    "(word (nth '(0 1 28 2 29 14 24 3 30 22 20 15 25 17 4 8 31 27 13 23 21 19 16 7 26 12 18 6 11 5 10 9) "
+    "(word->int (wshr (w* (wand x (wneg x)) #x077cb531) 27))))",  # trailing zeros, de Bruijn (wrong at 0)
+    "(let ((y (w- (wand x (wneg x)) #x00000001))) (let ((a (w- y (wand (wshr y 1) #x55555555))) "
+    "(b (w+ (wand a #x33333333) (wand (wshr a 2) #x33333333))) (c (wand (w+ b (wshr b 4)) #x0f0f0f0f))) "
+    "(wshr (w* c #x01010101) 24)))",  # trailing zeros: popcount((x & -x) - 1)
+]
+
+_UNARY = ["wneg", "wnot"]
+_BINARY = ["wand", "wor", "wxor", "w+", "w-"]
+_LEAVES = ["x", "#x00000000", "#x00000001", "#xffffffff"]
+
+
+def word_expressions(max_ops: int) -> Iterable[str]:
+    """Expressions in x by number of operations, leaves first."""
+    by_size: list[list[str]] = [list(_LEAVES)]
+    yield from by_size[0]
+    for size in range(1, max_ops + 1):
+        level = [f"({op} {e})" for op in _UNARY for e in by_size[size - 1]]
+        for left in range(size):
+            right = size - 1 - left
+            level += [f"({op} {a} {b})" for op in _BINARY for a in by_size[left] for b in by_size[right]
+                      if not (a == b and op in ("wxor", "w-"))]
+        by_size.append(level)
+        yield from level
+
+
+TEST_WORDS = [0, 1, 2, 3, 4, 5, 7, 8, 12, 0x10, 0x80, 0xFF, 0x100, 0x8000, 0xFFFF, 0x10000, 0x12345678, 0x80000000,
+              0x7FFFFFFF, 0xFFFFFFFF, 0xF0F0F0F0, 0x0F0F0F0F, 0x55555555, 0xAAAAAAAA, 0xDEADBEEF, 0x40000000,
+              0x00010001, 0xFFFF0000, 0x0000FFFE, 0x13579BDF]
+
+
+def superopt(program: Program, runner: Runner, max_ops: int = 2, seeds: bool = True,
+             tests: list[int] | None = None) -> list[Switchprog]:
+    """For each helper of one word returning a word: replacements that agree on the test
+    vectors, in size order (idioms first, then enumerated expressions)."""
+    tests = TEST_WORDS if tests is None else tests
+    found = []
+    for d in program.definitions():
+        if d.name == "solve" or len(d.params) != 1:
+            continue
+        x = d.params[0]
+        wanted = []
+        for t in tests:
+            outcome = runner(program, d.name, (Word(t),))
+            if outcome.kind != "value" or type(outcome.value) is not Word:
+                break
+            wanted.append(outcome.value)
+        else:
+            old_cost = sum(runner(program, d.name, (Word(t),)).steps for t in tests[:4])
+            pool = (IDIOMS if seeds else []) + list(word_expressions(max_ops))
+            for text in pool:
+                expr = datum(text.replace("x", x) if x != "x" else text)
+                probe = Program.from_source(show(definition("probe", [x], expr)))
+                results = [run(probe, "probe", (Word(t),), budget=10_000) for t in tests]
+                if all(r.kind == "value" and values_equal(r.value, w) for r, w in zip(results, wanted)):
+                    if sum(r.steps for r in results[:4]) < old_cost:
+                        found.append({"definitions": [definition(d.name, d.params, expr)],
+                                      "summary": f"{d.name}: -> {show(expr)[:60]}"})
+    found.sort(key=lambda sp: len(show(sp["definitions"][0])))
+    return found
+
+
+# --- comparator networks -------------------------------------------------------------------
+
+
+def network_of(program: Program) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """The comparators of (define (solve a b ...) (let ((x (min p q)) (y (max p q)) ...) (list ...)))."""
+    solve = program.lookup("solve")
+    body = list(solve.code)[2]
+    items = list(body) if type(body) is Pair else []
+    if len(items) != 3 or items[0] != "let":
+        return None
+    wires = list(solve.params)
+    where = {w: i for i, w in enumerate(wires)}
+    comparators = []
+    bindings = [list(b) for b in items[1]]
+    if len(bindings) % 2:
+        return None
+    for low, high in zip(bindings[::2], bindings[1::2]):
+        lo_expr, hi_expr = list(low[1]), list(high[1])
+        if lo_expr[0] != "min" or hi_expr[0] != "max" or lo_expr[1:] != hi_expr[1:]:
+            return None
+        i, j = where.get(lo_expr[1]), where.get(lo_expr[2])
+        if i is None or j is None:
+            return None
+        comparators.append((min(i, j), max(i, j)))
+        where[low[0]], where[high[0]] = min(i, j), max(i, j)
+    return wires, comparators
+
+
+def render_network(params: list[str], comparators: list[tuple[int, int]]) -> Any:
+    names = list(params)
+    bindings = []
+    for k, (i, j) in enumerate(comparators):
+        lo, hi = f"l{k}", f"h{k}"
+        bindings += [f"({lo} (min {names[i]} {names[j]}))", f"({hi} (max {names[i]} {names[j]}))"]
+        names[i], names[j] = lo, hi
+    return datum(f"(define (solve {' '.join(params)}) (let ({' '.join(bindings)}) (list {' '.join(names)})))")
+
+
+def sorts_all_zero_one(width: int, comparators: list[tuple[int, int]]) -> bool:
+    for bits in itertools.product((0, 1), repeat=width):
+        values = list(bits)
+        for i, j in comparators:
+            values[i], values[j] = min(values[i], values[j]), max(values[i], values[j])
+        if values != sorted(values):
+            return False
+    return True
+
+
+def comparators(program: Program, limit: int = 5000) -> list[Switchprog]:
+    """Networks with one comparator fewer: first the current one with one removed, then any
+    network of that size (in a fixed order), that sort every 0-1 input."""
+    parsed = network_of(program)
+    if parsed is None:
+        return []
+    wires, network = parsed
+    width, size = len(wires), len(network) - 1
+    found: list[list[tuple[int, int]]] = []
+    for k in range(len(network)):
+        smaller = network[:k] + network[k + 1:]
+        if sorts_all_zero_one(width, smaller) and smaller not in found:
+            found.append(smaller)
+    pairs = [(i, j) for i in range(width) for j in range(i + 1, width)]
+    for count, candidate in enumerate(itertools.product(pairs, repeat=size)):
+        if count >= limit * 10 or len(found) >= 3:
+            break
+        network_candidate = list(candidate)
+        if network_candidate not in found and sorts_all_zero_one(width, network_candidate):
+            found.append(network_candidate)
+    return [{"definitions": [render_network(wires, n)], "summary": f"solve: {len(network)} -> {len(n)} comparators"}
+            for n in found]
+
+
+# --- policies ----------------------------------------------------------------------------
+
+
+def policies(program: Program, runner: Runner, points: list[tuple]) -> list[Switchprog]:
+    """Constant policies, one per action the current policy takes on the (finite) support."""
+    solve = program.lookup("solve")
+    actions: list[Any] = []
+    for point in points:
+        outcome = runner(program, "solve", point)
+        if outcome.kind == "value" and type(outcome.value) is int and outcome.value not in actions:
+            actions.append(outcome.value)
+    return [{"definitions": [definition("solve", solve.params, a)], "summary": f"solve: always action {a}"}
+            for a in sorted(actions, reverse=True)]
+
+
+# --- pruning an enumerator ---------------------------------------------------------------
+
+PRUNING_RULES = [
+    # an expression equal to a smaller one: (+ e 0), (* e 1), (* e 0), (- e e), and one order of a commutative pair
+    "(define (redundant? e) (and (pair? e) (let ((op (car e)) (a (car (cdr e))) (b (car (cdr (cdr e))))) "
+    "(or (and (= op '+) (equal? b 0)) (and (= op '*) (or (equal? b 1) (equal? b 0) (equal? a 0) (equal? a 1))) "
+    "(and (= op '-) (equal? a b)) (and (= op '+) (equal? a 0)) (and (or (= op '+) (= op '*)) (bigger? a b))))))",
+    "(define (redundant? e) (and (pair? e) (let ((op (car e)) (b (car (cdr (cdr e))))) "
+    "(or (and (= op '+) (equal? b 0)) (and (= op '*) (equal? b 1))))))",
+]
+
+
+def pruning(program: Program) -> list[Switchprog]:
+    if "redundant?" not in program or "bigger?" not in program:
+        return []
+    current = show(program.lookup("redundant?").code)
+    return [{"definitions": [datum(rule)], "summary": "redundant?: skip candidates equal to smaller ones"}
+            for rule in PRUNING_RULES if show(datum(rule)) != current]
+
+
+# --- the proof searcher's own share --------------------------------------------------------
+
+
+def share_cuts(current: Fraction) -> list[Switchprog]:
+    return [{"share": Fraction(0), "summary": f"proof search share {current} -> 0"}] if current > 0 else []
+
+
+__all__ = ["Switchprog", "replace_definitions", "algebraic", "closed_form", "iterate", "superopt", "comparators",
+           "policies", "pruning", "share_cuts", "NIL", "Nil"]

@@ -1,0 +1,463 @@
+"""The proof searcher: technique programs, the six instructions, and bias-optimal scheduling.
+
+Untrusted: a bug here costs time, never soundness; only `check` can end a search with a
+switch, and `check` accepts nothing but a kernel theorem with the target statement.
+
+Proof techniques are programs of the machine language (`godelmachine/search/techniques/`),
+run by the reference evaluator with extra primitives:
+
+    the Gödel machine's six instructions
+      (get-axiom name)          -> a theorem handle
+      (apply-rule rule arg ...) -> (proved h) | (refuted (var value) ...) | (unknown why) | (invalid why)
+      (delete-theorem h)        -> #t
+      (set-switchprog sp)       -> #t | (invalid why)
+      (check h)                 -> switches (the technique never returns), or (refused why)
+      (state2theorem field)     -> a theorem handle: clock, share or lifetime
+    and helpers
+      (candidates kind)         -> switchprogs proposed by a generator (godelmachine/search/candidates.py)
+      (remaining-steps) (deadline) (empirical?) (check-empirically) (solver-code) (mean-cost-estimate)
+
+`apply-rule` takes the kernel's rules and tactics (godelmachine/search/tactics.py): facts,
+obligation, reward-order, rewards, costs, target, smt, conjoin, modus-ponens. Their steps,
+Z3's work included, are charged to the technique's budget, which is the machine's clock.
+
+BIOPS (Schmidhuber's bias-optimal proof search): in phase i = 0, 1, 2, ... each technique w
+runs afresh for 2^i * P(w) * BASE steps. A technique that has tried everything it knows
+reports `exhausted` and waits for the next switch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from godelmachine.lang.interpreter import run
+from godelmachine.lang.primitives import BASE as BASE_PRIMITIVES, Primitive, PrimitiveTable
+from godelmachine.lang.program import Program
+from godelmachine.lang.reference import Evaluator
+from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
+from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
+from godelmachine.logic.obligations import Solver
+from godelmachine.logic.terms import ToReal, Add, Le, app, int_, real, INT, mk
+from godelmachine.search import candidates as generators
+from godelmachine.search import tactics
+from godelmachine.search.tactics import Budget, OutOfBudget, SwitchContext
+
+TECHNIQUES = Path(__file__).resolve().parent / "techniques"
+BIOPS_BASE = 2**14  # steps of a technique with prior 1 in phase 0
+DEFAULT_PRIORS = {"closed-form": 4, "iterate": 4, "superopt": 2, "algebraic": 2, "comparators": 2, "policy": 2,
+                  "prune": 2, "share": 1}
+EMPIRICAL_SAMPLE = 32
+
+
+@dataclass
+class SwitchEvent(Exception):
+    """`check` accepted: the machine executes the switchprog now."""
+
+    switchprog: dict[str, Any]
+    technique: str
+    theorem: Theorem | None  # the kernel's theorem that the switch helps (None when empirical)
+    target: Theorem | None
+    premises: list[Theorem]
+    clock: int  # the clock when check read it
+
+
+@dataclass
+class Technique:
+    name: str
+    prior: Fraction
+    program: Program
+
+
+@dataclass
+class Refusal:
+    technique: str
+    candidate: str
+    rule: str
+    status: str
+    reason: str
+    counterexample: tuple = ()
+
+
+class Searcher:
+    def __init__(self, machine: Any, technique_priors: Sequence[tuple[str, Fraction]] = ()) -> None:
+        self.machine = machine
+        self.table = BASE_PRIMITIVES.extend(self.primitives())
+        library = (TECHNIQUES / "library.gm").read_text(encoding="utf-8")
+        priors = dict(technique_priors) or {k: Fraction(v) for k, v in DEFAULT_PRIORS.items()}
+        total = sum(priors.values())
+        self.techniques = []
+        for name, prior in priors.items():
+            path = TECHNIQUES / f"{name}.gm"
+            if not path.is_file():
+                from godelmachine.errors import UserError
+
+                raise UserError(f"unknown proof technique {name!r} (see godelmachine/search/techniques/)")
+            source = library + "\n" + path.read_text(encoding="utf-8")
+            program = Program.from_source(source, f"godelmachine/search/techniques/{name}.gm", self.table)
+            self.techniques.append(Technique(name, prior / total, program))
+        self.reset()
+        self.refusals: list[Refusal] = []
+        self.summaries: dict[str, str] = {}
+
+    def reset(self) -> None:
+        """A new epoch (after a switch): fresh theorem store, schedule and caches."""
+        self.store: list[Any] = []
+        self.switchprog: dict[str, Any] | None = None
+        self.context: SwitchContext | None = None
+        self.phase, self.index = 0, 0
+        self.exhausted: set[str] = set()
+        self.cache: dict[Any, Any] = {}
+        self.evaluator: Evaluator | None = None
+        self.trial_clock = 0
+        self.technique = ""
+
+    # --- scheduling ----------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        return all(t.name in self.exhausted for t in self.techniques)
+
+    def next_trial(self) -> tuple[Technique, int]:
+        while True:
+            if self.index >= len(self.techniques):
+                self.phase, self.index = self.phase + 1, 0
+            technique = self.techniques[self.index]
+            self.index += 1
+            if technique.name not in self.exhausted:
+                budget = int(BIOPS_BASE * 2**self.phase * technique.prior * len(self.techniques))
+                return technique, max(budget, 1)
+
+    def trial(self, clock: int, limit: int) -> tuple[int, SwitchEvent | None]:
+        """Run the next technique afresh; (steps taken, the switch if it made one)."""
+        technique, budget = self.next_trial()
+        budget = min(budget, limit)
+        self.evaluator = Evaluator(technique.program, budget)
+        self.trial_clock = clock
+        self.technique = technique.name
+        try:
+            outcome = self.evaluator.run("technique", ())
+        except SwitchEvent as event:
+            return self.evaluator.steps, event
+        if outcome.kind == "value" and outcome.value == "exhausted":
+            self.exhausted.add(technique.name)
+        return outcome.steps, None
+
+    def now(self) -> int:
+        return self.trial_clock + (self.evaluator.steps if self.evaluator else 0)
+
+    # --- the primitives handed to technique programs ----------------------------------------
+
+    def primitives(self) -> list[Primitive]:
+        def prim(name: str, params: tuple[str, ...], fn: Callable[..., Any], doc: str, variadic: bool = False) -> Primitive:
+            return Primitive(name, params, "any", 1, fn, doc, variadic=variadic, context=True)
+
+        return [
+            prim("get-axiom", ("symbol",), self.get_axiom, "a theorem handle for an axiom"),
+            prim("apply-rule", ("any",), self.apply_rule, "apply a kernel rule or tactic to handles", variadic=True),
+            prim("delete-theorem", ("int",), self.delete_theorem, "forget a theorem handle"),
+            prim("set-switchprog", ("any",), self.set_switchprog, "make a candidate the switchprog"),
+            prim("check", ("int",), self.check, "switch if the handle is the target theorem for the switchprog"),
+            prim("state2theorem", ("symbol",), self.state_theorem, "a theorem about the machine's state"),
+            prim("candidates", ("symbol",), self.candidates, "switchprogs proposed by a generator"),
+            prim("remaining-steps", (), lambda ctx: ctx.budget - ctx.steps, "steps left to this trial"),
+            prim("deadline", (), lambda ctx: min(self.machine.lifetime, self.now() + (ctx.budget - ctx.steps) + 10_000),
+                 "the latest clock at which this trial could still switch"),
+            prim("empirical?", (), lambda ctx: self.machine.mode == "empirical", "is this run unsound on purpose?"),
+            prim("check-empirically", (), self.check_empirically, "switch if the candidate looks better on samples"),
+            prim("solver-code", (), lambda ctx: make_list(d.code for d in self.machine.solver.definitions()),
+                 "the current solver's definitions"),
+            prim("mean-cost-estimate", ("int",), self.mean_cost_estimate,
+                 "the current solver's mean cost on a few samples, or limit + 1 if an instance takes more"),
+        ]
+
+    def handle(self, item: Any) -> int:
+        self.store.append(item)
+        return len(self.store) - 1
+
+    def theorems(self, value: Any) -> list[Theorem]:
+        """The theorems a handle, or a list of handles, stands for."""
+        if type(value) is int:
+            if not 0 <= value < len(self.store) or self.store[value] is None:
+                raise Trap("no-such-theorem", f"no theorem with handle {value}")
+            item = self.store[value]
+            return list(item) if isinstance(item, list) else [item]
+        if hasattr(value, "head") or type(value).__name__ == "Nil":
+            return [t for v in value for t in self.theorems(v)]
+        raise Trap("type-error", "expected a theorem handle or a list of handles")
+
+    def budget(self, ctx: Evaluator, steps: int) -> Budget:
+        stop = min(ctx.budget, ctx.steps + max(0, steps))
+
+        def spend(n: int) -> None:
+            ctx.charge(n)
+
+        return Budget(left=lambda: stop - ctx.steps, spend=spend)
+
+    def get_axiom(self, ctx: Evaluator, name: str) -> Any:
+        try:
+            return self.handle(self.machine.kernel.axiom(name))
+        except Refused as refusal:
+            return make_list(["invalid", refusal.reason])
+
+    def delete_theorem(self, ctx: Evaluator, h: int) -> bool:
+        if 0 <= h < len(self.store):
+            self.store[h] = None
+        return True
+
+    def state_theorem(self, ctx: Evaluator, field_name: str) -> Any:
+        try:
+            return self.handle(self.machine.kernel.state2theorem(field_name))
+        except Refused as refusal:
+            return make_list(["invalid", refusal.reason])
+
+    def set_switchprog(self, ctx: Evaluator, value: Any) -> Any:
+        switchprog = self.decode(value)
+        switchprog["summary"] = self.summaries.get(show(value), "a switchprog built by the technique")
+        machine = self.machine
+        try:
+            new_program = generators.replace_definitions(machine.solver, switchprog)
+        except ValueError as exc:
+            return make_list(["invalid", str(exc)])
+        new_share = switchprog.get("share", machine.share)
+        types = machine.task.types
+        self.switchprog = switchprog
+        self.context = SwitchContext(
+            kernel=machine.kernel, old=Solver(machine.solver, "solve", types), new=Solver(new_program, "solve", types),
+            old_share=machine.share, new_share=new_share, reward_floor=machine.reward_floor,
+            readings=lambda f: machine.kernel.state2theorem(f), lifetime=machine.lifetime,
+            reward_value=machine.task.expected_reward, cache=self.cache,
+        )
+        return True
+
+    def decode(self, value: Any) -> dict[str, Any]:
+        """A switchprog datum: ((define ...) ...), or ((share p q)); candidates come as datums too."""
+        definitions, result = [], {}
+        for item in value:
+            items = list(item)
+            if items and items[0] == "share":
+                result["share"] = Fraction(items[1], items[2])
+            else:
+                definitions.append(item)
+        if definitions:
+            result["definitions"] = definitions
+        return result
+
+    def encode(self, switchprog: dict[str, Any]) -> Any:
+        parts = list(switchprog.get("definitions", []))
+        if "share" in switchprog:
+            share = switchprog["share"]
+            parts.append(make_list(["share", share.numerator, share.denominator]))
+        return make_list(parts)
+
+    def candidates(self, ctx: Evaluator, kind: str) -> Any:
+        machine = self.machine
+        key = ("candidates", kind, machine.solver.digest)
+        if key not in self.cache:
+            budget = self.budget(ctx, ctx.budget - ctx.steps)
+
+            def runner(program: Program, name: str, args: tuple) -> Any:
+                outcome = run(program, name, args, budget=max(1, budget.left()))
+                ctx.charge(outcome.steps)
+                return outcome
+
+            found = self.generate(kind, runner)
+            self.cache[key] = found
+            for sp in found:  # the generator's one-line summary, found again when the candidate is set
+                self.summaries[show(self.encode(sp))] = sp.get("summary", "")
+        return make_list(self.encode(sp) for sp in self.cache[key])
+
+    def generate(self, kind: str, runner: Callable[..., Any]) -> list[dict[str, Any]]:
+        machine = self.machine
+        program = machine.solver
+        dist = machine.kernel.instance(machine.task.types)
+        if kind == "algebraic":
+            return generators.algebraic(program)
+        if kind == "closed-form":
+            ints = [m for m in dist.marginals if m.kind == "uniform-int"]
+            return generators.closed_form(program, runner, ints[0].lo, ints[0].hi) if len(ints) == 1 and \
+                len(dist.marginals) == 1 else []
+        if kind == "iterate":
+            return generators.iterate(program)
+        if kind == "superopt":
+            return generators.superopt(program, runner)
+        if kind == "comparators":
+            return generators.comparators(program)
+        if kind == "policy":
+            points = tactics.support_points(dist, tactics.SMALL_SUPPORT)
+            return generators.policies(program, runner, [tuple(tactics._py(v) for v in p) for _, p in points]) \
+                if points else []
+        if kind == "prune":
+            return generators.pruning(program)
+        if kind == "share":
+            return generators.share_cuts(machine.share)
+        raise Trap("no-such-generator", f"no candidate generator {kind!r}")
+
+    def refusal(self, rule: str, refused: Refused) -> Any:
+        summary = self.switchprog.get("summary", "") if self.switchprog else ""
+        self.refusals.append(Refusal(self.technique, summary, rule, refused.status, refused.reason, refused.counterexample))
+        if refused.status == "refuted":
+            return make_list(["refuted", *(make_list([n, v]) for n, v in refused.counterexample)])
+        return make_list([refused.status, refused.reason])
+
+    # --- apply-rule ------------------------------------------------------------------------
+
+    def apply_rule(self, ctx: Evaluator, rule: str, *args: Any) -> Any:
+        if self.context is None and rule not in ("smt", "conjoin", "modus-ponens"):
+            return make_list(["invalid", "set a switchprog first"])
+        try:
+            if rule == "conjoin":
+                return make_list(["proved", self.handle(self.machine.kernel.conjoin(*self.theorems(list(args))))])
+            if rule == "modus-ponens":
+                a, b = self.theorems(args[0])[0], self.theorems(args[1])[0]
+                return make_list(["proved", self.handle(self.machine.kernel.modus_ponens(a, b))])
+            result = self.tactic(ctx, rule, list(args))
+        except Refused as refused:
+            return self.refusal(rule, refused)
+        except OutOfBudget:
+            ctx.charge(ctx.budget - ctx.steps + 1)  # the trial's budget is spent: this raises
+            raise OutOfSteps() from None
+        return make_list(["proved", self.handle(result)])
+
+    # The arguments of each tactic that are theorem handles (or lists of them); the last
+    # argument is always the step budget.
+    HANDLE_ARGS = {"facts": (), "obligation": (1,), "reward-order": (0,), "rewards": (0,), "costs": (0,), "target": (0,)}
+
+    def tactic(self, ctx: Evaluator, rule: str, args: list[Any]) -> Any:
+        """Run a tactic, or return its result from this epoch's cache (keyed by the theorems
+        behind the handles, so a technique that starts again finds its earlier work)."""
+        c = self.context
+        assert c is not None
+        if rule not in self.HANDLE_ARGS:
+            raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
+        if not args or type(args[-1]) is not int:
+            raise Refused(rule, "invalid", "the last argument is the step budget")
+        parts: list[Any] = [rule, c.new.program.digest, c.new_share]
+        for i, a in enumerate(args[:-1]):
+            parts.append(tuple(id(t) for t in self.theorems(a)) if i in self.HANDLE_ARGS[rule] else show(a))
+        key = tuple(parts)
+        if key in self.cache:
+            ctx.charge(1)
+            cached = self.cache[key]
+            if isinstance(cached, Refused):
+                raise cached
+            return cached
+        steps = args[-1]
+        budget = self.budget(ctx, steps)
+        try:
+            result = self.run_tactic(c, rule, args[:-1], budget, max(1, steps))
+        except Refused as refused:
+            if refused.status != "unknown":
+                self.cache[key] = refused
+            raise
+        self.cache[key] = result
+        return result
+
+    def run_tactic(self, c: SwitchContext, rule: str, args: list[Any], budget: Budget, rlimit: int) -> Any:
+        if rule == "facts":  # (apply-rule 'facts method steps)
+            return tactics.facts(c, c.old, args[0], budget, rlimit) + \
+                (tactics.facts(c, c.new, args[0], budget, rlimit) if c.new.program is not c.old.program else [])
+        if rule == "obligation":  # (apply-rule 'obligation kind facts steps)
+            return tactics.obligation(c, args[0], self.theorems(args[1]), budget, rlimit)
+        if rule == "reward-order":  # (apply-rule 'reward-order premises steps)
+            return tactics.reward_order(c, self.theorems(args[0]), budget, rlimit)
+        if rule == "rewards":
+            return tactics.rewards(c, self.theorems(args[0]), budget, rlimit)
+        if rule == "costs":
+            return tactics.costs(c, self.theorems(args[0]), budget, rlimit)
+        if rule == "target":  # (apply-rule 'target premises deadline steps)
+            return tactics.target(c, self.theorems(args[0]), args[1], budget, rlimit)
+        raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
+
+    # --- check -----------------------------------------------------------------------------
+
+    def check(self, ctx: Evaluator, h: int) -> Any:
+        """The Gödel machine's check: is h the target theorem for this switchprog, now?"""
+        c, kernel = self.context, self.machine.kernel
+        if c is None or self.switchprog is None:
+            return make_list(["refused", "no switchprog is set"])
+        (target,) = self.theorems(h)[:1] or [None]
+        statement = target.statement if target else None
+        if statement is None or statement.kind != "forall" or statement.name != (("t1", "Real"),):
+            return make_list(["refused", "the theorem is not a target theorem"])
+        deadline = statement.args[0].args[0].args[1]
+        share, lifetime = self.state_premises(target)
+        if share is None or lifetime is None:
+            return make_list(["refused", "the target theorem does not rest on the current share and lifetime"])
+        expected = tactics.target_goal(c, deadline.name, share.statement.args[0], lifetime.statement.args[0])
+        if statement is not expected:
+            return make_list(["refused", "the theorem is not the target theorem of this switchprog"])
+        ctx.charge(1)
+        clock = kernel.state2theorem("clock")
+        switch_cost = self.switch_cost()
+        t1 = ToReal(Add(clock.statement.args[0], int_(switch_cost)))
+        try:
+            in_time = kernel.smt(Le(t1, deadline), [clock], 10_000)
+            ctx.charge(in_time.cost)
+            final = kernel.modus_ponens(kernel.instantiate(target, [t1]), in_time)
+        except Refused as refused:
+            return self.refusal("check", refused)
+        raise SwitchEvent(self.switchprog, self.technique, final, target, [], self.now())
+
+    def state_premises(self, target: Theorem) -> tuple[Theorem | None, Theorem | None]:
+        """The state facts that the target's own statement reads: its share reading, which must
+        hold the current share, and the lifetime, which must be the current lifetime."""
+        from godelmachine.logic.certificates import derivation
+        from godelmachine.logic.terms import subterms
+
+        readings = [t.args[0].name for t in subterms(target.statement)
+                    if t.kind == "app" and t.name == "state.share" and t.args[0].is_const]
+        share = lifetime = None
+        for t in derivation(target):
+            if t.rule != "state2theorem":
+                continue
+            if t.arg("field") == "share" and t.arg("reading") in readings and Fraction(t.arg("value")) == self.machine.share:
+                share = t
+            if t.arg("field") == "lifetime" and int(t.arg("value")) == self.machine.lifetime:
+                lifetime = t
+        return share, lifetime
+
+    def switch_cost(self) -> int:
+        """Steps to execute a switchprog: one per node of its code, plus one."""
+        from godelmachine.lang.values import value_size
+
+        return 1 + sum(value_size(d) for d in (self.switchprog or {}).get("definitions", []))
+
+    def check_empirically(self, ctx: Evaluator) -> Any:
+        """The unsound baseline (--accept empirical): accept a switchprog that agrees with the
+        current solver on a sample of instances and is faster on them. No proof."""
+        c = self.context
+        if c is None or self.switchprog is None:
+            return make_list(["refused", "no switchprog is set"])
+        machine = self.machine
+        if c.new.program is c.old.program:
+            raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.now())
+        old_steps = new_steps = 0
+        for instance in machine.empirical_sample(EMPIRICAL_SAMPLE):
+            before = run(c.old.program, "solve", instance, budget=max(1, ctx.budget - ctx.steps))
+            ctx.charge(before.steps)
+            after = run(c.new.program, "solve", instance, budget=max(1, ctx.budget - ctx.steps))
+            ctx.charge(after.steps)
+            if before.kind != after.kind or (before.kind == "value" and not values_equal(before.value, after.value)):
+                return make_list(["refused", "differs on a sampled instance"])
+            old_steps, new_steps = old_steps + before.steps, new_steps + after.steps
+        if new_steps >= old_steps:
+            return make_list(["refused", "not faster on the sample"])
+        raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.now())
+
+    def mean_cost_estimate(self, ctx: Evaluator, limit: int) -> int:
+        """The current solver's mean steps on a few sampled instances (a technique's heuristic,
+        untrusted); limit + 1 as soon as one instance takes more than `limit` steps."""
+        total = 0
+        sample = self.machine.empirical_sample(8)
+        for instance in sample:
+            outcome = run(self.machine.solver, "solve", instance, budget=max(1, min(limit, ctx.budget - ctx.steps)))
+            ctx.charge(outcome.steps)
+            if outcome.kind == "out-of-steps":
+                return limit + 1
+            total += outcome.steps
+        return total // max(1, len(sample))
+
+
+__all__ = ["Searcher", "SwitchEvent", "Refusal", "OutOfSteps", "real", "app", "INT", "mk", "StateReading", "Kernel"]

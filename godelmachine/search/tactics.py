@@ -1,0 +1,525 @@
+"""Tactics: untrusted procedures that build proofs out of kernel rules.
+
+A bug here can cost time (a proof not found, a wasted query), never soundness: every theorem
+still comes out of the kernel. Each tactic reports what it spent through `spend`, which
+charges the machine's clock and stops the technique that called it when its budget is gone.
+
+The tactics know the shape of a switch proof:
+
+    facts        the semantics of the old and new solvers (definitions and loop lemmas proved
+                 by induction, or evaluation on every instance of a small support)
+    obligation   no new traps / the same results / a cost no greater, over the support
+    reward-order the new solver earns at least what the old one earns (expectation is monotone)
+    rewards      the mean rewards themselves, on a finite support (expect_finite)
+    costs        bounds on the mean costs, the old solver's maximum cost, positivity
+    target       the target theorem: switching at any time t1 <= D beats not switching
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+from godelmachine.lang.interpreter import run
+from godelmachine.logic.axioms import Distribution
+from godelmachine.logic.kernel import (
+    RLIMIT_PER_STEP, Kernel, Refused, Theorem, monomial, solver_constant, support, support_points,
+)
+from godelmachine.logic.kernel import induction_goals
+from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
+from godelmachine.logic.semantics import SORTS
+from godelmachine.logic.terms import (
+    BOOL, INT, REAL, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
+    substitute, subterms, sym,
+)
+
+SMALL_SUPPORT = 64  # supports this small are proved about by evaluation on every instance
+
+
+class OutOfBudget(Exception):
+    """The technique's budget cannot pay for the next step."""
+
+
+@dataclass
+class Budget:
+    """What a technique may still spend, and the account to charge."""
+
+    left: Callable[[], int]
+    spend: Callable[[int], None]
+    paid: set[int] = field(default_factory=set)  # theorems already charged (by id)
+
+    def rlimit(self, wanted: int) -> int:
+        left = self.left()
+        if left <= 0:
+            raise OutOfBudget()
+        return max(1, min(wanted, left * RLIMIT_PER_STEP))
+
+
+@dataclass
+class SwitchContext:
+    """One candidate switch: the current solver (old) against the switchprog's (new)."""
+
+    kernel: Kernel
+    old: Solver
+    new: Solver
+    old_share: Fraction
+    new_share: Fraction
+    reward_floor: Theorem | None  # (>= (mean-reward OLD) r), if known
+    readings: Callable[[str], Theorem]  # state2theorem
+    lifetime: int
+    reward_value: Callable[[tuple, Any], Fraction]  # expected reward of an output on an instance (untrusted)
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def distribution(self) -> Distribution:
+        return self.kernel.instance(self.old.types)
+
+
+def charged(budget: Budget, call: Callable[[], Theorem]) -> Theorem:
+    """Run one kernel call, charging its cost whether it proves or refuses: the cost of every
+    theorem of its derivation that has not been paid for yet."""
+    from godelmachine.logic.certificates import derivation
+
+    try:
+        theorem = call()
+    except Refused as refusal:
+        budget.spend(refusal.cost)
+        raise
+    cost = 0
+    for t in derivation(theorem):
+        if id(t) not in budget.paid:
+            budget.paid.add(id(t))
+            cost += t.cost
+    budget.spend(cost)
+    return theorem
+
+
+# --- facts about one solver ----------------------------------------------------------------
+
+
+def facts(ctx: SwitchContext, side: Solver, method: str, budget: Budget, rlimit: int) -> list[Theorem]:
+    """The solver's semantics: its definition and loop lemmas (`symbolic`), or evaluation on
+    every instance of a small support (`evaluation`); `auto` picks evaluation when it can."""
+    if method == "auto":
+        method = "evaluation" if support_points(ctx.distribution, SMALL_SUPPORT) is not None else "symbolic"
+    if method == "evaluation":
+        points = support_points(ctx.distribution, SMALL_SUPPORT)
+        if points is None:
+            raise Refused("facts", "invalid", f"the support has more than {SMALL_SUPPORT} points")
+        from godelmachine.logic.certificates import _value
+
+        values = [[_value(v) for v in p] for _, p in points]
+        left = budget.left()
+        if left <= 0:
+            raise OutOfBudget()
+        return [charged(budget, lambda: ctx.kernel.evaluation(side.program, side.name, side.types, values, left, left))]
+    definition = charged(budget, lambda: ctx.kernel.definition(side.program, side.name, side.types))
+    return [definition, *loop_lemmas(ctx, side, definition, budget, rlimit)]
+
+
+def loop_lemmas(ctx: SwitchContext, side: Solver, definition: Theorem, budget: Budget, rlimit: int) -> list[Theorem]:
+    """For each loop of unknown length, an invariant found by interpolation and proved by
+    induction: D * acc(k) = poly(k), no trap, cost(k) = c * k, for k up to the support's bound."""
+    loops = loop_calls(definition.statement)
+    lemmas = []
+    for base, head in loops:
+        if not all(t.is_const for t in head):
+            continue  # the loop starts from instance-dependent values: no lemma of this shape
+        key = ("lemma", base, head)
+        if key in ctx.cache:
+            lemmas.append(ctx.cache[key])
+            continue
+        predicate = invariant(definition.statement, base, head, bound_of(ctx.distribution))
+        if predicate is None:
+            continue
+        base_goal, step_goal, _ = induction_goals(predicate, "k")
+        base_case = charged(budget, lambda: ctx.kernel.smt(base_goal, [definition], budget.rlimit(rlimit)))
+        step = charged(budget, lambda: ctx.kernel.smt(step_goal, [definition], budget.rlimit(rlimit)))
+        lemma = charged(budget, lambda: ctx.kernel.induction(predicate, "k", base_case, step))
+        ctx.cache[key] = lemma
+        lemmas.append(lemma)
+    return lemmas
+
+
+def loop_calls(statement: Term) -> list[tuple[str, tuple[Term, ...]]]:
+    """(loop base name, head arguments) of each loop function applied in the function's equations."""
+    found: list[tuple[str, tuple[Term, ...]]] = []
+    first = statement.args[0] if statement.kind == "app" and statement.name == "and" else statement
+    _, body = quantified_body(first)
+    for t in subterms(body):
+        if t.kind == "app" and ".loop" in t.name and t.name.endswith(".acc0"):
+            entry = (t.name[: -len(".acc0")], t.args[:-1])
+            if entry not in found:
+                found.append(entry)
+    return found
+
+
+def bound_of(dist: Distribution) -> int:
+    """The largest value of an Int instance variable on the support (a bound on loop counts)."""
+    highs = [m.hi for m in dist.marginals if m.kind == "uniform-int"]
+    highs += [int(v.name) for m in dist.marginals if m.kind == "finite" for _, v in m.table if v.sort == INT]
+    highs += [int(v.name) for _, values in dist.joint for v in values if v.sort == INT]
+    return max(highs + [0])
+
+
+def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) -> Term | None:
+    """Interpolate acc(k) and cost(k) at k = 0..4 from the loop's own definition, and state them
+    as a polynomial (scaled to integers) and a linear cost."""
+    from godelmachine.search.evaluate import LoopEvaluator
+
+    evaluator = LoopEvaluator(statement)
+    k = sym("k", INT)
+    try:
+        samples = [(j, evaluator.value(app(f"{base}.acc0", [*head, int_(j)], INT)),
+                    evaluator.value(app(f"{base}.cost", [*head, int_(j)], INT))) for j in range(5)]
+    except (KeyError, AssertionError, TypeError):
+        return None
+    if any(a.sort != INT for _, a, _ in samples):
+        return None
+    coefficients = interpolate([(j, a.name) for j, a, _ in samples[:4]])
+    if evaluate_poly(coefficients, 4) != samples[4][1].name:
+        return None  # not a polynomial of degree 3 or less
+    step = samples[1][2].name - samples[0][2].name
+    if any(c.name != step * j for j, _, c in samples):
+        return None  # the cost is not linear in k
+    scale = 1
+    for c in coefficients:
+        scale = scale * c.denominator // _gcd(scale, c.denominator)
+    poly = Add(*(Mul(int_(int(c * scale)), power(k, i)) for i, c in enumerate(coefficients) if c)) if any(coefficients) else int_(0)
+    acc = app(f"{base}.acc0", [*head, k], INT)
+    ok = app(f"{base}.ok", [*head, k], BOOL)
+    cost = app(f"{base}.cost", [*head, k], INT)
+    return Implies(Le(k, int_(bound)), And(Eq(Mul(int_(scale), acc), poly), ok, Eq(cost, Mul(int_(step), k))))
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def power(x: Term, n: int) -> Term:
+    result = int_(1)
+    for _ in range(n):
+        result = Mul(result, x)
+    return result
+
+
+def interpolate(points: Sequence[tuple[int, int]]) -> list[Fraction]:
+    """Coefficients c0..c3 of the polynomial through the points (Lagrange, exact)."""
+    n = len(points)
+    coefficients = [Fraction(0)] * n
+    for i, (xi, yi) in enumerate(points):
+        basis = [Fraction(1)]
+        denominator = Fraction(1)
+        for j, (xj, _) in enumerate(points):
+            if i != j:
+                basis = [Fraction(0)] + basis
+                for d in range(len(basis) - 1):
+                    basis[d] -= xj * basis[d + 1]
+                denominator *= xi - xj
+        for d in range(n):
+            coefficients[d] += yi * basis[d] / denominator
+    while len(coefficients) > 1 and coefficients[-1] == 0:
+        coefficients.pop()
+    return coefficients
+
+
+def evaluate_poly(coefficients: Sequence[Fraction], x: int) -> Fraction:
+    return sum((c * x**i for i, c in enumerate(coefficients)), Fraction(0))
+
+
+# --- obligations and rewards ---------------------------------------------------------------
+
+
+def support_condition(ctx: SwitchContext) -> Term:
+    """The support of the instance distribution, over the obligations' variables x0, x1, ..."""
+    dist = ctx.distribution
+    mapping = {sym(n, s): sym(f"x{i}", s) for i, (n, s) in enumerate(dist.variables)}
+    return substitute(support(dist), mapping)
+
+
+def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
+    """An obligation over the support. When Z3 says unknown, a search for a counterexample
+    that the programs confirm (charged too) turns the refusal into `refuted` with it."""
+    goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx))
+    cited = [*definitions, *premises]
+    try:
+        return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
+    except Refused as refusal:
+        if refusal.status != "unknown" or budget.left() <= 0:
+            raise
+        found, spent = search_counterexample(kind, ctx.kernel, goal, ctx.old, ctx.new, cited, budget.rlimit(rlimit),
+                                             run_budget=max(1, budget.left()), spend=budget.spend)
+        budget.spend(spent)
+        if not found:
+            raise
+        raise Refused("smt", "refuted", "a counterexample on ground instances of the premises, confirmed on the "
+                      "programs", found) from None
+
+
+def pointwise(ctx: SwitchContext, claim: Callable[[Term, Term], Term], kind: str) -> Term:
+    """forall x in supp. claim(integrand of old, integrand of new)."""
+    dist = ctx.distribution
+    _, g_old = ctx.kernel.target(ctx.old.program, ctx.old.name, ctx.old.types, kind)
+    _, g_new = ctx.kernel.target(ctx.new.program, ctx.new.name, ctx.new.types, kind)
+    return forall(dist.variables, Implies(support(dist), claim(g_old, g_new)))
+
+
+def reward_order(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
+    """(mean-reward old) <= (mean-reward new), from the obligations and reward-of's rule."""
+    goal = pointwise(ctx, lambda old, new: Le(old, new), "reward")
+    rule = ctx.kernel.axiom("reward-of-rule")
+    order = charged(budget, lambda: ctx.kernel.smt(goal, [*premises, rule], budget.rlimit(rlimit)))
+    return charged(budget, lambda: ctx.kernel.expect_monotone((ctx.old.program, ctx.old.name),
+                                                              (ctx.new.program, ctx.new.name), ctx.old.types, "reward", order))
+
+
+def rewards(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> list[Theorem]:
+    """(= (mean-reward P) v) for both solvers, on a finite support: the sum over its points
+    (expect_finite), evaluated from the facts and reward-of's rule."""
+    rule = ctx.kernel.axiom("reward-of-rule")
+    found = []
+    for side in (ctx.old, ctx.new):
+        total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "reward"))
+        value = Fraction(0)
+        for weight, point in support_points(ctx.distribution, SMALL_SUPPORT) or []:
+            args = tuple(_py(v) for v in point)
+            outcome = run(side.program, side.name, args, budget=max(1, budget.left()))
+            budget.spend(outcome.steps)
+            if outcome.kind == "value":
+                value += weight * ctx.reward_value(args, outcome.value)
+        goal = Eq(app("mean-reward", [solver_constant(side.program, side.name)], REAL), real(value))
+        found.append(charged(budget, lambda: ctx.kernel.smt(goal, [total, *premises, rule], budget.rlimit(rlimit))))
+    return found
+
+
+# --- costs ---------------------------------------------------------------------------------
+
+
+def costs(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> list[Theorem]:
+    """Bounds on the mean costs: new <= a, new >= 1, old >= b, and max-cost old <= c."""
+    dist = ctx.distribution
+    points = support_points(dist, SMALL_SUPPORT)
+    if points is not None:  # the exact mean costs: sums over the support, evaluated from the facts
+        means = []
+        for side in (ctx.old, ctx.new):
+            total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "cost"))
+            value = sum((w * cost_at(side, tuple(_py(v) for v in p), budget) for w, p in points), Fraction(0))
+            goal = Eq(app("mean-cost", [solver_constant(side.program, side.name)], REAL), real(value))
+            means.append(charged(budget, lambda: ctx.kernel.smt(goal, [total, *premises], budget.rlimit(rlimit))))
+        bound = max_cost(ctx, ctx.old, premises, budget, rlimit)
+        return [*means, bound]
+    upper = mean_cost(ctx, ctx.new, "<=", premises, budget, rlimit)
+    lower = mean_cost(ctx, ctx.old, ">=", premises, budget, rlimit)
+    return [upper, lower, max_cost(ctx, ctx.old, premises, budget, rlimit), positive(ctx, ctx.new, premises, budget, rlimit)]
+
+
+def positive(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
+    """(mean-cost side) >= 1: every call costs at least its call step."""
+    return bound_with(ctx, side, ">=", [((0,) * len(side.types), Fraction(1))], premises, budget, rlimit)
+
+
+def bound_with(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, premises: Sequence[Theorem],
+               budget: Budget, rlimit: int) -> Theorem:
+    dist = ctx.distribution
+    _, integrand = ctx.kernel.target(side.program, side.name, side.types, "cost")
+    parts = [Mul(real(c), monomial(dist, m)) for m, c in coefficients]
+    goal = forall(dist.variables, Implies(support(dist), mk(relation, integrand, Add(*parts) if parts else real(0))))
+    key = ("bound", side.program.digest, relation, tuple((tuple(m), c) for m, c in coefficients))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    definition = ctx.kernel.definition(side.program, side.name, side.types)
+    pointwise_bound = charged(budget, lambda: ctx.kernel.smt(goal, [definition, *premises], budget.rlimit(rlimit)))
+    result = charged(budget, lambda: ctx.kernel.expect_bound(side.program, side.name, side.types, "cost", relation,
+                                                             coefficients, pointwise_bound))
+    ctx.cache[key] = result
+    return result
+
+
+def mean_cost(ctx: SwitchContext, side: Solver, relation: str, premises: Sequence[Theorem], budget: Budget,
+              rlimit: int) -> Theorem:
+    """A bound on the mean cost from a cost model fitted on sampled instances: a polynomial of
+    degree <= 3 in the first integer variable, one for each value of the finite variables."""
+    coefficients = fit_cost(ctx, side, relation, budget)
+    return bound_with(ctx, side, relation, coefficients, premises, budget, rlimit)
+
+
+def fit_cost(ctx: SwitchContext, side: Solver, relation: str, budget: Budget) -> list:
+    """Untrusted: run the solver on the smallest instances and fit its cost; the kernel then
+    proves (or refutes) the fitted model over the whole support."""
+    dist = ctx.distribution
+    int_index = next((i for i, m in enumerate(dist.marginals) if m.kind == "uniform-int"), None)
+    finite = [i for i, m in enumerate(dist.marginals) if m.kind == "finite"]
+    cases = [[]] if not finite else [[(i, v) for i, (_, v) in zip(finite, combo)]
+                                    for combo in _product([dist.marginals[i].table for i in finite])]
+    coefficients: list = []
+    for case in cases:
+        if int_index is None:
+            samples = [cost_at(side, instance(dist, case, None, None, seed), budget) for seed in range(8)]
+            value = max(samples) if relation == "<=" else min(samples)
+            coefficients.append((monomial_spec(dist, case, int_index, 0), Fraction(value)))
+            continue
+        m = dist.marginals[int_index]
+        xs = [x for x in range(m.lo, m.lo + 4) if x <= m.hi]  # the cheapest instances; Z3 checks the rest
+        points = [(x, cost_at(side, instance(dist, case, int_index, x, 0), budget)) for x in xs]
+        for d, c in enumerate(interpolate(points)):
+            if c:
+                coefficients.append((monomial_spec(dist, case, int_index, d), c))
+        if not coefficients:
+            coefficients.append((monomial_spec(dist, case, int_index, 0), Fraction(0)))
+    return coefficients
+
+
+def _product(tables: list) -> list:
+    import itertools
+
+    return list(itertools.product(*tables))
+
+
+def monomial_spec(dist: Distribution, case: list, int_index: int | None, degree: int) -> tuple:
+    from godelmachine.logic.terms import show
+
+    spec: list[int | str] = [0] * len(dist.variables)
+    for i, value in case:
+        spec[i] = "=" + show(value)
+    if int_index is not None:
+        spec[int_index] = degree
+    return tuple(spec)
+
+
+def instance(dist: Distribution, case: list, int_index: int | None, x: int | None, seed: int) -> tuple:
+    from godelmachine.lang.values import Word
+
+    values: list[Any] = []
+    for i, m in enumerate(dist.marginals):
+        fixed = dict(case)
+        if i in fixed:
+            values.append(_py(fixed[i]))
+        elif i == int_index:
+            values.append(x)
+        elif m.kind == "uniform-int":
+            values.append(m.lo)
+        elif m.kind == "uniform-word":
+            values.append(Word((0x9E3779B9 * (seed + 1)) & 0xFFFFFFFF))
+        else:
+            values.append(_py(m.table[0][1]))
+    return tuple(values)
+
+
+def _py(value: Term) -> Any:
+    from godelmachine.lang.values import Word
+
+    return Word(value.name) if value.sort.startswith("(_ BitVec") else value.name
+
+
+def cost_at(side: Solver, args: tuple, budget: Budget) -> int:
+    left = budget.left()
+    if left <= 0:
+        raise OutOfBudget()
+    outcome = run(side.program, side.name, args, budget=left)
+    budget.spend(outcome.steps)
+    if outcome.kind == "out-of-steps":
+        raise OutOfBudget()
+    return outcome.steps
+
+
+def max_cost(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
+    """(max-cost side) <= c, c the largest cost of the fitted model over the support."""
+    dist = ctx.distribution
+    points = support_points(dist, SMALL_SUPPORT)
+    if points is not None:
+        c = max(cost_at(side, tuple(_py(v) for v in p), budget) for _, p in points)
+    else:
+        model = fit_cost(ctx, side, "<=", budget)
+        c = int(max_of_model(dist, model)) + 1
+    _, integrand = ctx.kernel.target(side.program, side.name, side.types, "cost")
+    goal = forall(dist.variables, Implies(support(dist), Le(integrand, real(c))))
+    definition = ctx.kernel.definition(side.program, side.name, side.types) if points is None else None
+    cited = [d for d in [definition] if d is not None] + list(premises)
+    pointwise_bound = charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
+    return charged(budget, lambda: ctx.kernel.max_cost_bound(side.program, side.name, side.types, c, pointwise_bound))
+
+
+def max_of_model(dist: Distribution, model: list) -> Fraction:
+    """The largest value of a fitted cost model over the support (its integer variable at the
+    range's ends; the model is monotone there for the costs we fit)."""
+    best = Fraction(0)
+    int_index = next((i for i, m in enumerate(dist.marginals) if m.kind == "uniform-int"), None)
+    cases: dict[tuple, list] = {}
+    for spec, c in model:
+        key = tuple(s for i, s in enumerate(spec) if i != int_index)
+        cases.setdefault(key, []).append((spec[int_index] if int_index is not None else 0, c))
+    for terms in cases.values():
+        ends = [dist.marginals[int_index].lo, dist.marginals[int_index].hi] if int_index is not None else [0]
+        for x in ends:
+            best = max(best, sum((c * Fraction(x) ** d for d, c in terms), Fraction(0)))
+    return best
+
+
+# --- the target theorem --------------------------------------------------------------------
+
+
+def target_goal(ctx: SwitchContext, deadline: int, share_reading: Term, lifetime: Term) -> Term:
+    """forall t1. t1 <= D => reward-over(new, (1 - s') (L - t1)) > reward-over(old, (1 - s) (L - t1))."""
+    t1 = sym("t1", REAL)
+    remaining = mk("-", ToReal(lifetime), t1)
+    old_share = mk("-", real(1), share_reading)
+    new_share = old_share if ctx.new_share == ctx.old_share else real(1 - ctx.new_share)
+    new_const = solver_constant(ctx.new.program, ctx.new.name)
+    old_const = solver_constant(ctx.old.program, ctx.old.name)
+    better = mk(">", app("reward-over", [new_const, Mul(new_share, remaining)], REAL),
+                app("reward-over", [old_const, Mul(old_share, remaining)], REAL))
+    return forall([("t1", REAL)], Implies(Le(t1, real(deadline)), better))
+
+
+def target(ctx: SwitchContext, premises: Sequence[Theorem], deadline: int, budget: Budget, rlimit: int) -> Theorem:
+    """The target theorem, from the facts and the utility, reward and state axioms."""
+    if deadline > ctx.lifetime:
+        raise Refused("target", "invalid", "the deadline is past the lifetime")
+    kernel = ctx.kernel
+    share = ctx.readings("share")
+    lifetime = ctx.readings("lifetime")
+    share_term = share.statement.args[0]
+    lifetime_term = lifetime.statement.args[0]
+    new = solver_constant(ctx.new.program, ctx.new.name)
+    old = solver_constant(ctx.old.program, ctx.old.name)
+    # the utility and reward axioms, instantiated at the two solvers (Z3 is far better at
+    # nonlinear real arithmetic without quantifiers over programs)
+    axioms = [kernel.instantiate(kernel.axiom("wald-lower"), [new]), kernel.instantiate(kernel.axiom("wald-upper"), [old]),
+              kernel.axiom("max-reward-is-one")]
+    axioms += [kernel.instantiate(kernel.axiom("mean-reward-is-bounded"), [p]) for p in (old, new)]
+    floor = [ctx.reward_floor] if ctx.reward_floor is not None else []
+    axioms += moment_axioms(kernel, [*premises, *floor])
+    goal = target_goal(ctx, deadline, share_term, lifetime_term)
+    return charged(budget, lambda: kernel.smt(goal, [*premises, *floor, *axioms, share, lifetime], budget.rlimit(rlimit)))
+
+
+def moment_axioms(kernel: Kernel, premises: Sequence[Theorem]) -> list[Theorem]:
+    """The uncertainty axioms for the moments that the premises mention, instantiated at their ranges."""
+    found: list[Theorem] = []
+    seen = set()
+    for premise in premises:
+        for t in subterms(premise.statement):
+            if t.kind == "app" and t.name == "uniform-moment" and all(a.is_const for a in t.args) and t not in seen:
+                seen.add(t)
+                k, lo, hi = t.args
+                found.append(kernel.instantiate(kernel.axiom(f"uniform-moment-{k.name}"), [lo, hi]))
+    return found
+
+
+def reward_floor_after(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem | None:
+    """(>= (mean-reward new) r) for the reward floor r of the old solver, to carry over."""
+    if ctx.reward_floor is None:
+        return None
+    r = ctx.reward_floor.statement.args[1]
+    goal = mk(">=", app("mean-reward", [solver_constant(ctx.new.program, ctx.new.name)], REAL), r)
+    try:
+        return charged(budget, lambda: ctx.kernel.smt(goal, [*premises, ctx.reward_floor], budget.rlimit(rlimit)))
+    except Refused:
+        return None
+
+
+__all__ = ["SwitchContext", "Budget", "OutOfBudget", "facts", "obligation", "reward_order", "rewards", "costs",
+           "target", "target_goal", "reward_floor_after", "Lt", "SORTS", "ToReal"]
