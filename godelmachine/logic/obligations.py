@@ -47,23 +47,49 @@ def domain(types: Sequence[str], args: Sequence[Term], extra: Term | None = None
     return And(*ranges, *([extra] if extra is not None else []))
 
 
-def _pair(kernel: Kernel, old: Solver, new: Solver) -> tuple[list[Term], Theorem, Theorem, Any, Any]:
+def symbols_from(facts: Sequence[Theorem], solver: Solver, args: Sequence[Term]) -> tuple[Term, tuple[Term, ...], Term] | None:
+    """ok, values and cost of the solver applied to `args`, with the value symbols that an
+    evaluation theorem among `facts` uses (None if there is none for this solver)."""
+    from godelmachine.logic.semantics import program_prefix
+    from godelmachine.logic.terms import BOOL, INT, app, subterms
+
+    base = f"{program_prefix(solver.program)}.{solver.name}"
+    for fact in facts:
+        if fact.rule != "evaluation" or fact.arg("program") != solver.program.digest or fact.arg("function") != solver.name:
+            continue
+        shapes = {t.name: t.sort for t in subterms(fact.statement) if t.kind == "app" and t.name.startswith(base + ".val")}
+        names = sorted(shapes, key=lambda n: (len(n), n))
+        values = tuple(app(n, list(args), shapes[n]) for n in names)
+        return app(f"{base}.ok", list(args), BOOL), values, app(f"{base}.cost", list(args), INT)
+    return None
+
+
+def _pair(kernel: Kernel, old: Solver, new: Solver, facts: Sequence[Theorem] = ()) -> tuple[list[Term], list[Theorem], Any, Any]:
+    """The two solvers applied to common variables, from their evaluation facts if `facts`
+    holds them, else from their definitions (which are then the premises needed)."""
     if old.types != new.types:
         raise ValueError("the two solvers take different parameter types")
     args = [sym(n, s) for n, s in variables(old.types)]
-    old_def, old_sem = kernel.semantics(old.program, old.name, old.types)
-    new_def, new_sem = kernel.semantics(new.program, new.name, new.types)
-    return args, old_def, new_def, applied(old_sem, args), applied(new_sem, args)
+    needed: list[Theorem] = []
+    sides = []
+    for solver in (old, new):
+        applied_facts = symbols_from(facts, solver, args)
+        if applied_facts is None:
+            definition, sem = kernel.semantics(solver.program, solver.name, solver.types)
+            needed.append(definition)
+            applied_facts = applied(sem, args)
+        sides.append(applied_facts)
+    return args, needed, sides[0], sides[1]
 
 
-def obligation_goal(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None
-                    ) -> tuple[Term, list[Theorem]]:
-    """The goal of obligation `kind` and the definitions it needs."""
-    args, old_def, new_def, (old_ok, old_vals, old_cost), (new_ok, new_vals, new_cost) = _pair(kernel, old, new)
+def obligation_goal(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None,
+                    facts: Sequence[Theorem] = ()) -> tuple[Term, list[Theorem]]:
+    """The goal of obligation `kind`, and the definitions it needs beyond `facts`."""
+    args, needed, (old_ok, old_vals, old_cost), (new_ok, new_vals, new_cost) = _pair(kernel, old, new, facts)
     if kind == "no-new-traps":
         claim = new_ok
     elif kind == "same-results":
-        if len(old_vals) != len(new_vals):
+        if len(old_vals) != len(new_vals) or any(o.sort != n.sort for o, n in zip(old_vals, new_vals)):
             claim = mk("=", int_(0), int_(1))  # different result shapes: never the same results
         else:
             claim = And(*(Eq(n, o) for n, o in zip(new_vals, old_vals)))
@@ -72,7 +98,7 @@ def obligation_goal(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: 
     else:
         raise ValueError(f"unknown obligation {kind!r}")
     goal = forall(variables(old.types), Implies(And(domain(old.types, args, extra), old_ok), claim))
-    return goal, [old_def, new_def]
+    return goal, needed
 
 
 def prove_obligation(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None,

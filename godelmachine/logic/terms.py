@@ -197,7 +197,12 @@ def builtin(name: str, *args: Term) -> Term:
 
 # Smart constructors: builtins with exact simplifications. Every rule below is an identity of
 # SMT-LIB's semantics (checked against Z3 on random terms in tests/test_terms.py); the
-# interval rules on bit-vectors use `upper_bound`, a sound over-approximation.
+# interval rules on bit-vectors use `upper_bound`, a sound over-approximation:
+#   constants fold; and/or/not/=>/ite with constant parts reduce; + flattens;
+#   bv2nat a + bv2nat b = bv2nat (bvadd a b)      when ub(a) + ub(b) < 2^width
+#   bv2nat a = bv2nat b  iff  a = b;   bv2nat a <= bv2nat b  iff  bvule a b
+#   bv2nat a <= c, c <= bv2nat a                  decided by 0 <= bv2nat a <= ub(a)
+#   int2bv (bv2nat a) = a                         for a 32-bit a
 
 
 def Not(a: Term) -> Term:
@@ -383,6 +388,10 @@ def mk(name: str, *args: Term) -> Term:
         return builtin("=", a, b)
     if name == "+":
         return _sum(args)
+    if name == "(_ int2bv 32)":
+        inner = _bv2nat_arg(args[0])
+        if inner is not None and inner.sort == BV32:
+            return inner  # int2bv(bv2nat(t)) = t for a 32-bit t
     if args and all(a.is_const for a in args):
         rule = BUILTINS.get(name)
         sort = rule([a.sort for a in args]) if rule else None

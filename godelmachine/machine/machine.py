@@ -17,6 +17,7 @@ that time back to the solver.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -101,6 +102,7 @@ class Machine:
         self.readings: list[StateReading] = []
         self.log = RunLog(log_path)
         self.clock = 0
+        self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         initial = f"p{self.task.solver.digest[:12]}.solve"
@@ -133,27 +135,22 @@ class Machine:
         started = time.perf_counter()
         result = RunResult(self.task.name, self.seed, self.lifetime, 0, 0, 0, 0, 0, mode=self.mode)
         self.log.write(self.header())
-        credit = 0  # steps owed to the proof searcher
         next_sample = self.lifetime // REWARD_SAMPLES
         while self.clock < self.lifetime:
-            if self.share > 0 and credit > 0:
+            owed = self.owed_to_search(result)
+            if owed > 0:
                 if self.searcher.idle():  # nothing left to try: the share passes idle
-                    idle = min(credit, self.lifetime - self.clock)
+                    idle = min(owed, self.lifetime - self.clock)
                     self.clock += idle
                     result.search_steps += idle
-                    credit = 0
                     continue
                 steps, event = self.searcher.trial(self.clock, self.lifetime - self.clock)
                 self.clock += steps
                 result.search_steps += steps
-                credit -= steps
                 if event is not None:
                     self.switch(event, result)
             else:
-                steps = self.run_instance(result)
-                result.solver_steps += steps
-                if self.share > 0:
-                    credit += int(steps * self.share / (1 - self.share)) + 1
+                result.solver_steps += self.run_instance(result)
             while self.clock >= next_sample and next_sample <= self.lifetime:
                 self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
                                 "reward": result.reward})
@@ -166,6 +163,15 @@ class Machine:
         self.log.close()
         result.wall_seconds = time.perf_counter() - started
         return result
+
+    def owed_to_search(self, result: RunResult) -> int:
+        """Steps the proof searcher is owed: its share s of all steps, s/(1-s) per solver step,
+        counted exactly (search steps * (1 - s) lags solver steps * s)."""
+        s = self.share
+        if s == 0:
+            return 0
+        lag = result.solver_steps * s.numerator * 1 - result.search_steps * (s.denominator - s.numerator)
+        return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
 
     def run_instance(self, result: RunResult) -> int:
         if not self.pending:
@@ -219,7 +225,7 @@ class Machine:
             self.clock += n
             result.search_steps += n
 
-        return tactics.Budget(left=lambda: max(0, self.lifetime - self.clock), spend=spend)
+        return tactics.Budget(left=lambda: max(0, self.lifetime - self.clock), spend=spend, paid=self.paid)
 
     def theorems_of(self, target: Theorem | None) -> list[Theorem]:
         """The premises a target theorem was proved from (for carrying the reward floor over)."""

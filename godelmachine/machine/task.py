@@ -37,7 +37,7 @@ from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.interpreter import run
 from godelmachine.lang.values import Pair, Trap, Word, show
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function
-from godelmachine.logic.terms import show as show_term
+from godelmachine.logic.terms import And, declarations, show as show_term
 
 TYPES = ("int", "word", "bool")
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
@@ -143,11 +143,18 @@ class Task:
             reward = f"(ite {ok} (ite {value} 1.0 0.0) 0.0)"
         else:
             reward = f"(ite {ok} (/ (to_real {value}) 1000.0) 0.0)"
-        return [
+        lines = [
             f"(declare-fun reward-of ({' '.join(s for _, s in sem.params)}) Real)",
             f"; the reward rule ({self.reward_kind}), {entry} in the task file, as the prover sees it",
             f"(axiom reward-of-rule (forall ({bound}) (= (reward-of {' '.join(names)}) {reward})))",
         ]
+        loops = sem.statement.args[1:] if sem.statement.kind == "app" and sem.statement.name == "and" \
+            and sem.statement.args[0].kind == "forall" else ()
+        if loops:  # the reward rule loops: its loop functions, defined by primitive recursion
+            lines[:0] = [line for line in declarations(list(loops)) if ".loop" in line]
+            lines.append("; the reward rule's loops, defined by primitive recursion (a conservative definition)")
+            lines.append(f"(axiom reward-rule-loops {show_term(And(*loops))})")
+        return lines
 
     def expected_reward(self, instance: tuple[Any, ...], output: Any) -> Fraction:
         """The expected reward of `output` on `instance`: 0 or 1 (exact), chance/1000 (bernoulli)."""

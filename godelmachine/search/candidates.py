@@ -20,16 +20,17 @@ nothing here is believed: every candidate must still be proved by the kernel.
 from __future__ import annotations
 
 import itertools
+import random
 from fractions import Fraction
 from typing import Any, Callable, Iterable
 
 from godelmachine.lang.interpreter import run
 from godelmachine.lang.program import Program
-from godelmachine.lang.reader import read, to_value
+from godelmachine.lang.reader import from_value, read, to_value
 from godelmachine.lang.values import NIL, Nil, Pair, Word, make_list, show, values_equal
 
 Switchprog = dict[str, Any]  # {"definitions": [datum, ...]} or {"share": Fraction}
-Runner = Callable[[Program, str, tuple], Any]  # runs a program, charging the caller's clock
+Runner = Callable[..., Any]  # runner(program, name, args, fast=True): runs it, charging the caller's clock
 
 
 def datum(text: str) -> Any:
@@ -58,10 +59,6 @@ def replace_definitions(program: Program, switchprog: Switchprog) -> Program:
 
 
 # --- algebraic simplification ------------------------------------------------------------
-
-_IDENTITY = {("+", 0): "right", ("+", 0, "left"): "left", ("*", 1): "right", ("-", 0): "right",
-             ("wor", 0): "right", ("wxor", 0): "right", ("w+", 0): "right", ("w-", 0): "right"}
-
 
 def simplifications(expr: Any) -> list[Any]:
     """Every expression obtained by one simplification somewhere inside `expr`."""
@@ -262,6 +259,8 @@ IDIOMS = [  # Hacker's Delight identities, as one-word-argument expressions of x
     "(wand x (wneg x))",  # isolate the lowest set bit
     "(wand x (w- x #x00000001))",  # clear the lowest set bit
     "(wor x (w- x #x00000001))",  # set the trailing zeros
+    "(if (= (wand x (w- x #x00000001)) #x00000000) #x00000001 #x00000000)",  # power of two, but wrong at 0
+    "(if (wult (w- x #x00000001) (wand x (wneg x))) #x00000001 #x00000000)",  # power of two
     "(if (and (not (= x #x00000000)) (= (wand x (w- x #x00000001)) #x00000000)) #x00000001 #x00000000)",  # power of two
     "(let ((a (w- x (wand (wshr x 1) #x55555555))) (b (w+ (wand a #x33333333) (wand (wshr a 2) #x33333333))) "
     "(c (wand (w+ b (wshr b 4)) #x0f0f0f0f))) (wshr (w* c #x01010101) 24))",  # population count (SWAR)
@@ -277,23 +276,27 @@ _BINARY = ["wand", "wor", "wxor", "w+", "w-"]
 _LEAVES = ["x", "#x00000000", "#x00000001", "#xffffffff"]
 
 
-def word_expressions(max_ops: int) -> Iterable[str]:
-    """Expressions in x by number of operations, leaves first."""
-    by_size: list[list[str]] = [list(_LEAVES)]
-    yield from by_size[0]
+def word_expressions(max_ops: int) -> Iterable[Any]:
+    """Expressions in x (as data) by number of operations, leaves first."""
+    leaves = [datum(text) for text in _LEAVES]
+    by_size: list[list[Any]] = [leaves]
+    yield from leaves
     for size in range(1, max_ops + 1):
-        level = [f"({op} {e})" for op in _UNARY for e in by_size[size - 1]]
+        level = [make_list([op, e]) for op in _UNARY for e in by_size[size - 1]]
         for left in range(size):
             right = size - 1 - left
-            level += [f"({op} {a} {b})" for op in _BINARY for a in by_size[left] for b in by_size[right]
-                      if not (a == b and op in ("wxor", "w-"))]
+            level += [make_list([op, a, b]) for op in _BINARY for a in by_size[left] for b in by_size[right]
+                      if not (values_equal(a, b) and op in ("wxor", "w-"))]
         by_size.append(level)
         yield from level
 
 
-TEST_WORDS = [0, 1, 2, 3, 4, 5, 7, 8, 12, 0x10, 0x80, 0xFF, 0x100, 0x8000, 0xFFFF, 0x10000, 0x12345678, 0x80000000,
-              0x7FFFFFFF, 0xFFFFFFFF, 0xF0F0F0F0, 0x0F0F0F0F, 0x55555555, 0xAAAAAAAA, 0xDEADBEEF, 0x40000000,
-              0x00010001, 0xFFFF0000, 0x0000FFFE, 0x13579BDF]
+# Test vectors: pseudo-random words (a fixed seed) and a few powers of two and masks, as a
+# superoptimizer tests its candidates. They leave out 0 on purpose: only the kernel's proof is
+# believed, and a candidate that is wrong only at 0 must be caught there.
+TEST_WORDS = [random.Random(2011).getrandbits(32) | 1 << (i % 32) for i in range(20)] + \
+    [1, 2, 8, 0x10000, 0x80000000, 0xFFFFFFFF, 0x80000001, 0x00F00000]
+PER_HELPER = 4  # candidates kept for each helper, the cheapest of different behaviours
 
 
 def superopt(program: Program, runner: Runner, max_ops: int = 2, seeds: bool = True,
@@ -313,17 +316,29 @@ def superopt(program: Program, runner: Runner, max_ops: int = 2, seeds: bool = T
                 break
             wanted.append(outcome.value)
         else:
-            old_cost = sum(runner(program, d.name, (Word(t),)).steps for t in tests[:4])
-            pool = (IDIOMS if seeds else []) + list(word_expressions(max_ops))
-            for text in pool:
-                expr = datum(text.replace("x", x) if x != "x" else text)
-                probe = Program.from_source(show(definition("probe", [x], expr)))
-                results = [run(probe, "probe", (Word(t),), budget=10_000) for t in tests]
-                if all(r.kind == "value" and values_equal(r.value, w) for r, w in zip(results, wanted)):
-                    if sum(r.steps for r in results[:4]) < old_cost:
-                        found.append({"definitions": [definition(d.name, d.params, expr)],
-                                      "summary": f"{d.name}: -> {show(expr)[:60]}"})
-    found.sort(key=lambda sp: len(show(sp["definitions"][0])))
+            old_cost = sum(runner(program, d.name, (Word(t),)).steps for t in tests)
+            pool = ([datum(text) for text in IDIOMS] if seeds else []) + list(word_expressions(max_ops))
+            mine: list[Switchprog] = []
+            for expression in pool:
+                expr = substitute_var(expression, "x", x)
+                probe = Program.from_nodes([from_value(definition("probe", [x], expr))])
+                cost = 0
+                for t, w in zip(tests, wanted):  # stop at the first test the probe fails
+                    result = runner(probe, "probe", (Word(t),), False)
+                    cost += result.steps
+                    if result.kind != "value" or not values_equal(result.value, w):
+                        break
+                else:
+                    if cost < old_cost:
+                        mine.append({"definitions": [definition(d.name, d.params, expr)], "cost": cost,
+                                     "summary": f"{d.name}: -> {show(expr)[:70]}"})
+            mine.sort(key=lambda sp: (sp["cost"], len(show(sp["definitions"][0]))))  # cheapest first
+            unique: list[Switchprog] = []
+            for sp in mine:
+                if not any(values_equal(sp["definitions"][0], u["definitions"][0]) for u in unique):
+                    unique.append(sp)
+            found += unique[:PER_HELPER]
+    found.sort(key=lambda sp: sp["cost"])
     return found
 
 

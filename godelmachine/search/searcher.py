@@ -23,7 +23,9 @@ Z3's work included, are charged to the technique's budget, which is the machine'
 
 BIOPS (Schmidhuber's bias-optimal proof search): in phase i = 0, 1, 2, ... each technique w
 runs afresh for 2^i * P(w) * BASE steps. A technique that has tried everything it knows
-reports `exhausted` and waits for the next switch.
+reports `exhausted` and waits for the next switch. After a switch the phase carries on where
+it was (rather than starting again at 0): proofs about the rewritten solver tend to need about
+as much as the last one did.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ TECHNIQUES = Path(__file__).resolve().parent / "techniques"
 BIOPS_BASE = 2**14  # steps of a technique with prior 1 in phase 0
 DEFAULT_PRIORS = {"closed-form": 4, "iterate": 4, "superopt": 2, "algebraic": 2, "comparators": 2, "policy": 2,
                   "prune": 2, "share": 1}
-EMPIRICAL_SAMPLE = 32
+EMPIRICAL_SAMPLE = 16  # instances the unsound empirical baseline compares a candidate on
+PROBE_BUDGET = 1_000_000  # steps of one run of a candidate generator
 
 
 @dataclass
@@ -103,11 +106,12 @@ class Searcher:
         self.summaries: dict[str, str] = {}
 
     def reset(self) -> None:
-        """A new epoch (after a switch): fresh theorem store, schedule and caches."""
+        """A new epoch (after a switch): a fresh theorem store, caches and exhausted set. The
+        phase carries over: proofs about the rewritten solver tend to be as hard as the last."""
         self.store: list[Any] = []
         self.switchprog: dict[str, Any] | None = None
         self.context: SwitchContext | None = None
-        self.phase, self.index = 0, 0
+        self.phase, self.index = getattr(self, "phase", 0), 0
         self.exhausted: set[str] = set()
         self.cache: dict[Any, Any] = {}
         self.evaluator: Evaluator | None = None
@@ -162,8 +166,7 @@ class Searcher:
             prim("state2theorem", ("symbol",), self.state_theorem, "a theorem about the machine's state"),
             prim("candidates", ("symbol",), self.candidates, "switchprogs proposed by a generator"),
             prim("remaining-steps", (), lambda ctx: ctx.budget - ctx.steps, "steps left to this trial"),
-            prim("deadline", (), lambda ctx: min(self.machine.lifetime, self.now() + (ctx.budget - ctx.steps) + 10_000),
-                 "the latest clock at which this trial could still switch"),
+            prim("deadline", (), self.deadline, "a clock by which this trial's switch should happen"),
             prim("empirical?", (), lambda ctx: self.machine.mode == "empirical", "is this run unsound on purpose?"),
             prim("check-empirically", (), self.check_empirically, "switch if the candidate looks better on samples"),
             prim("solver-code", (), lambda ctx: make_list(d.code for d in self.machine.solver.definitions()),
@@ -171,6 +174,13 @@ class Searcher:
             prim("mean-cost-estimate", ("int",), self.mean_cost_estimate,
                  "the current solver's mean cost on a few samples, or limit + 1 if an instance takes more"),
         ]
+
+    def deadline(self, ctx: Evaluator) -> int:
+        """Now, plus what is left of this trial, but at most an eighth of the remaining life: a
+        target theorem must hold for a switch at any time up to it, and a switch near the end
+        of life cannot pay for itself."""
+        now = self.now()
+        return now + min(ctx.budget - ctx.steps + 10_000, (self.machine.lifetime - now) // 8)
 
     def handle(self, item: Any) -> int:
         self.store.append(item)
@@ -193,7 +203,7 @@ class Searcher:
         def spend(n: int) -> None:
             ctx.charge(n)
 
-        return Budget(left=lambda: stop - ctx.steps, spend=spend)
+        return Budget(left=lambda: stop - ctx.steps, spend=spend, paid=self.machine.paid)
 
     def get_axiom(self, ctx: Evaluator, name: str) -> Any:
         try:
@@ -257,8 +267,8 @@ class Searcher:
         if key not in self.cache:
             budget = self.budget(ctx, ctx.budget - ctx.steps)
 
-            def runner(program: Program, name: str, args: tuple) -> Any:
-                outcome = run(program, name, args, budget=max(1, budget.left()))
+            def runner(program: Program, name: str, args: tuple, fast: bool = True) -> Any:
+                outcome = run(program, name, args, budget=max(1, min(budget.left(), PROBE_BUDGET)), fast=fast)
                 ctx.charge(outcome.steps)
                 return outcome
 

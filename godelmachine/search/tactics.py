@@ -17,6 +17,7 @@ The tactics know the shape of a switch proof:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -43,11 +44,12 @@ class OutOfBudget(Exception):
 
 @dataclass
 class Budget:
-    """What a technique may still spend, and the account to charge."""
+    """What a technique may still spend, and the account to charge. `paid` holds the theorems
+    whose cost the clock has already been charged (shared by all budgets of a run)."""
 
     left: Callable[[], int]
     spend: Callable[[int], None]
-    paid: set[int] = field(default_factory=set)  # theorems already charged (by id)
+    paid: "weakref.WeakSet[Theorem]" = field(default_factory=lambda: weakref.WeakSet())
 
     def rlimit(self, wanted: int) -> int:
         left = self.left()
@@ -88,8 +90,8 @@ def charged(budget: Budget, call: Callable[[], Theorem]) -> Theorem:
         raise
     cost = 0
     for t in derivation(theorem):
-        if id(t) not in budget.paid:
-            budget.paid.add(id(t))
+        if t not in budget.paid:
+            budget.paid.add(t)
             cost += t.cost
     budget.spend(cost)
     return theorem
@@ -243,10 +245,16 @@ def support_condition(ctx: SwitchContext) -> Term:
 def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     """An obligation over the support. When Z3 says unknown, a search for a counterexample
     that the programs confirm (charged too) turns the refusal into `refuted` with it."""
-    goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx))
+    goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx), facts=premises)
     cited = [*definitions, *premises]
     try:
-        return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
+        cases = case_split(ctx, goal)
+        if not cases:
+            return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
+        # one query per value of a small finite instance variable, each about one branch of the
+        # solver; then the goal from the cases alone (they speak of the same symbols)
+        proved = [charged(budget, lambda c=c: ctx.kernel.smt(c, cited, budget.rlimit(rlimit))) for c in cases]
+        return charged(budget, lambda: ctx.kernel.smt(goal, proved, budget.rlimit(rlimit)))
     except Refused as refusal:
         if refusal.status != "unknown" or budget.left() <= 0:
             raise
@@ -259,6 +267,21 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
                       "programs", found) from None
 
 
+CASE_SPLIT_LIMIT = 8  # a finite instance variable with at most this many values is split on
+
+
+def case_split(ctx: SwitchContext, goal: Term) -> list[Term]:
+    """forall x. body  ->  [forall x'. body[xi := v] for each value v of a finite variable xi]."""
+    dist = ctx.distribution
+    index = next((i for i, m in enumerate(dist.marginals) if m.kind == "finite" and 1 < len(m.table) <= CASE_SPLIT_LIMIT), None)
+    if index is None:
+        return []
+    names, body = quantified_body(goal)
+    variable = sym(*names[index])
+    rest = [v for i, v in enumerate(names) if i != index]
+    return [forall(rest, substitute(body, {variable: value})) for _, value in dist.marginals[index].table]
+
+
 def pointwise(ctx: SwitchContext, claim: Callable[[Term, Term], Term], kind: str) -> Term:
     """forall x in supp. claim(integrand of old, integrand of new)."""
     dist = ctx.distribution
@@ -268,20 +291,36 @@ def pointwise(ctx: SwitchContext, claim: Callable[[Term, Term], Term], kind: str
 
 
 def reward_order(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
-    """(mean-reward old) <= (mean-reward new), from the obligations and reward-of's rule."""
+    """(mean-reward old) <= (mean-reward new), from the obligations (no new traps, the same
+    results) and the fact that rewards are never negative."""
     goal = pointwise(ctx, lambda old, new: Le(old, new), "reward")
-    rule = ctx.kernel.axiom("reward-of-rule")
-    order = charged(budget, lambda: ctx.kernel.smt(goal, [*premises, rule], budget.rlimit(rlimit)))
+    nonnegative = reward_nonnegative(ctx, budget, rlimit)
+    cited = [p for p in premises if p.rule != "definition"]  # the obligations speak of the same symbols
+    order = charged(budget, lambda: ctx.kernel.smt(goal, [*cited, nonnegative], budget.rlimit(rlimit)))
     return charged(budget, lambda: ctx.kernel.expect_monotone((ctx.old.program, ctx.old.name),
                                                               (ctx.new.program, ctx.new.name), ctx.old.types, "reward", order))
+
+
+def reward_nonnegative(ctx: SwitchContext, budget: Budget, rlimit: int) -> Theorem:
+    """forall instance, output. reward-of >= 0, from reward-of's rule (once per run)."""
+    key = ("reward-nonnegative",)
+    if key not in ctx.cache:
+        signature = ctx.kernel.axioms.signature.funcs["reward-of"][0]
+        names = [(f"r{i}", s) for i, s in enumerate(signature)]
+        goal = forall(names, mk(">=", app("reward-of", [sym(n, s) for n, s in names], REAL), real(0)))
+        rule = ctx.kernel.axiom("reward-of-rule")
+        ctx.cache[key] = charged(budget, lambda: ctx.kernel.smt(goal, [rule], budget.rlimit(rlimit)))
+    return ctx.cache[key]
 
 
 def rewards(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> list[Theorem]:
     """(= (mean-reward P) v) for both solvers, on a finite support: the sum over its points
     (expect_finite), evaluated from the facts and reward-of's rule."""
+    if support_points(ctx.distribution, SMALL_SUPPORT) is None:
+        raise Refused("rewards", "invalid", f"the support has more than {SMALL_SUPPORT} points")
     rule = ctx.kernel.axiom("reward-of-rule")
     found = []
-    for side in (ctx.old, ctx.new):
+    for side in ((ctx.old, ctx.new) if ctx.new.program is not ctx.old.program else (ctx.old,)):
         total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "reward"))
         value = Fraction(0)
         for weight, point in support_points(ctx.distribution, SMALL_SUPPORT) or []:
@@ -306,7 +345,9 @@ def costs(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimi
         means = []
         for side in (ctx.old, ctx.new):
             total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "cost"))
-            value = sum((w * cost_at(side, tuple(_py(v) for v in p), budget) for w, p in points), Fraction(0))
+            known = recorded_costs(premises, side)
+            value = sum((w * (known[p] if p in known else cost_at(side, tuple(_py(v) for v in p), budget))
+                         for w, p in points), Fraction(0))
             goal = Eq(app("mean-cost", [solver_constant(side.program, side.name)], REAL), real(value))
             means.append(charged(budget, lambda: ctx.kernel.smt(goal, [total, *premises], budget.rlimit(rlimit))))
         bound = max_cost(ctx, ctx.old, premises, budget, rlimit)
@@ -316,6 +357,20 @@ def costs(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimi
     return [upper, lower, max_cost(ctx, ctx.old, premises, budget, rlimit), positive(ctx, ctx.new, premises, budget, rlimit)]
 
 
+def recorded_costs(premises: Sequence[Theorem], side: Solver) -> dict[tuple[Term, ...], int]:
+    """The cost at each point that an evaluation fact about `side` records."""
+    from godelmachine.logic.semantics import program_prefix
+
+    name = f"{program_prefix(side.program)}.{side.name}.cost"
+    found: dict[tuple[Term, ...], int] = {}
+    for fact in premises:
+        if fact.rule == "evaluation":
+            for t in subterms(fact.statement):
+                if t.kind == "app" and t.name == "=" and t.args[0].kind == "app" and t.args[0].name == name:
+                    found[t.args[0].args] = t.args[1].name
+    return found
+
+
 def positive(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     """(mean-cost side) >= 1: every call costs at least its call step."""
     return bound_with(ctx, side, ">=", [((0,) * len(side.types), Fraction(1))], premises, budget, rlimit)
@@ -323,27 +378,101 @@ def positive(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budg
 
 def bound_with(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, premises: Sequence[Theorem],
                budget: Budget, rlimit: int) -> Theorem:
+    """(mean-cost side) R E[model], from a proved pointwise bound cost(x) R model(x)."""
+    pointwise_bound = pointwise_cost(ctx, side, relation, coefficients, premises, budget, rlimit)
+    return charged(budget, lambda: ctx.kernel.expect_bound(side.program, side.name, side.types, "cost", relation,
+                                                           coefficients, pointwise_bound))
+
+
+def pointwise_cost(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, premises: Sequence[Theorem],
+                   budget: Budget, rlimit: int) -> Theorem:
+    """forall x in supp. cost(x) R model(x), by smt from the side's definition."""
     dist = ctx.distribution
+    key = ("pointwise", side.program.digest, relation, tuple((tuple(m), c) for m, c in coefficients))
+    if key in ctx.cache:
+        return ctx.cache[key]
     _, integrand = ctx.kernel.target(side.program, side.name, side.types, "cost")
     parts = [Mul(real(c), monomial(dist, m)) for m, c in coefficients]
     goal = forall(dist.variables, Implies(support(dist), mk(relation, integrand, Add(*parts) if parts else real(0))))
-    key = ("bound", side.program.digest, relation, tuple((tuple(m), c) for m, c in coefficients))
-    if key in ctx.cache:
-        return ctx.cache[key]
     definition = ctx.kernel.definition(side.program, side.name, side.types)
-    pointwise_bound = charged(budget, lambda: ctx.kernel.smt(goal, [definition, *premises], budget.rlimit(rlimit)))
-    result = charged(budget, lambda: ctx.kernel.expect_bound(side.program, side.name, side.types, "cost", relation,
-                                                             coefficients, pointwise_bound))
+    result = charged(budget, lambda: ctx.kernel.smt(goal, [definition, *premises], budget.rlimit(rlimit)))
     ctx.cache[key] = result
     return result
 
 
+def proven_model(ctx: SwitchContext, side: Solver, relation: str, premises: Sequence[Theorem], budget: Budget,
+                 rlimit: int) -> tuple[list, Theorem]:
+    """A cost model fitted on sampled instances (a polynomial of degree <= 3 in the first
+    integer variable, one for each value of the finite variables) and the theorem that it bounds
+    the cost everywhere on the support. When Z3 refutes the bound, the counterexample's cost
+    moves the model's constant term, and the bound is tried again (a few rounds)."""
+    key = ("model", side.program.digest, relation)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    coefficients = fit_cost(ctx, side, relation, budget)
+    for attempt in range(REFINEMENTS + 1):
+        try:
+            theorem = pointwise_cost(ctx, side, relation, coefficients, premises, budget, rlimit)
+            ctx.cache[key] = (coefficients, theorem)
+            return coefficients, theorem
+        except Refused as refusal:
+            if refusal.status != "refuted" or not refusal.counterexample or attempt == REFINEMENTS:
+                raise
+            refined = refine(ctx, side, relation, coefficients, refusal.counterexample, budget, 2**attempt)
+            if refined is None:
+                raise
+            coefficients = refined
+    raise AssertionError("unreachable")
+
+
 def mean_cost(ctx: SwitchContext, side: Solver, relation: str, premises: Sequence[Theorem], budget: Budget,
               rlimit: int) -> Theorem:
-    """A bound on the mean cost from a cost model fitted on sampled instances: a polynomial of
-    degree <= 3 in the first integer variable, one for each value of the finite variables."""
-    coefficients = fit_cost(ctx, side, relation, budget)
-    return bound_with(ctx, side, relation, coefficients, premises, budget, rlimit)
+    """(mean-cost side) R E[model] for a proved cost model."""
+    coefficients, pointwise_bound = proven_model(ctx, side, relation, premises, budget, rlimit)
+    return charged(budget, lambda: ctx.kernel.expect_bound(side.program, side.name, side.types, "cost", relation,
+                                                           coefficients, pointwise_bound))
+
+
+REFINEMENTS = 8
+
+
+def refine(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, counterexample: tuple,
+           budget: Budget, margin: int = 1) -> list | None:
+    """Shift the model's constant term (for the counterexample's finite values) past the
+    counterexample's real cost, by `margin` times the miss: a bound need not be tight, and
+    galloping finds a valid one in a few rounds where Z3 would offer the next-worst input."""
+    from godelmachine.logic.obligations import value_of
+
+    dist = ctx.distribution
+    values = dict(counterexample)
+    point = tuple(value_of(values[n], "word" if s.startswith("(_ BitVec") else "bool" if s == "Bool" else "int")
+                  for n, s in dist.variables)
+    actual = cost_at(side, point, budget)
+    predicted = sum((c * monomial_value(spec, point) for spec, c in coefficients), Fraction(0))
+    miss = actual - predicted
+    if (relation == ">=" and miss >= 0) or (relation == "<=" and miss <= 0):
+        return None  # the model was right there: the refutation is about something else
+    constant = next((i for i, (spec, _) in enumerate(coefficients)
+                     if all(isinstance(x, str) or x == 0 for x in spec) and monomial_value(spec, point)), None)
+    if constant is None:
+        return None
+    adjusted = list(coefficients)
+    spec, c = adjusted[constant]
+    adjusted[constant] = (spec, c + miss * margin)
+    return adjusted
+
+
+def monomial_value(spec: tuple, point: tuple) -> Fraction:
+    """A monomial (powers and indicators) at a point of Python values."""
+    result = Fraction(1)
+    for item, v in zip(spec, point):
+        if isinstance(item, str):
+            text = f"#x{v.bits:08x}" if hasattr(v, "bits") else ("true" if v else "false") if isinstance(v, bool) else str(v)
+            if item[1:] != text:
+                return Fraction(0)
+        elif item:
+            result *= Fraction(v) ** item
+    return result
 
 
 def fit_cost(ctx: SwitchContext, side: Solver, relation: str, budget: Budget) -> list:
@@ -426,18 +555,20 @@ def cost_at(side: Solver, args: tuple, budget: Budget) -> int:
 
 
 def max_cost(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
-    """(max-cost side) <= c, c the largest cost of the fitted model over the support."""
+    """(max-cost side) <= c: on a small support the largest cost of all instances, else the
+    largest value of a proved upper cost model."""
     dist = ctx.distribution
     points = support_points(dist, SMALL_SUPPORT)
     if points is not None:
-        c = max(cost_at(side, tuple(_py(v) for v in p), budget) for _, p in points)
+        known = recorded_costs(premises, side)
+        c = max(known[p] if p in known else cost_at(side, tuple(_py(v) for v in p), budget) for _, p in points)
+        cited = list(premises)
     else:
-        model = fit_cost(ctx, side, "<=", budget)
+        model, upper = proven_model(ctx, side, "<=", premises, budget, rlimit)
         c = int(max_of_model(dist, model)) + 1
+        cited = [upper]
     _, integrand = ctx.kernel.target(side.program, side.name, side.types, "cost")
     goal = forall(dist.variables, Implies(support(dist), Le(integrand, real(c))))
-    definition = ctx.kernel.definition(side.program, side.name, side.types) if points is None else None
-    cited = [d for d in [definition] if d is not None] + list(premises)
     pointwise_bound = charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
     return charged(budget, lambda: ctx.kernel.max_cost_bound(side.program, side.name, side.types, c, pointwise_bound))
 
