@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
@@ -120,6 +120,117 @@ def primitives_command(as_json: bool = typer.Option(False, "--json", help="Print
         params = f"{p.params[0]} ..." if p.variadic else " ".join(p.params)
         table.add_row(p.name, params, p.result, p.describe_cost(), p.doc)
     Console().print(table)
+
+
+@app.command("tasks")
+def tasks_command(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+    """The built-in tasks, with a one-line description each."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from godelmachine.machine.task import builtin_tasks, load_task
+
+    tasks = [load_task(name) for name in builtin_tasks()]
+    if as_json:
+        emit_json([{"name": t.name, "description": t.description.strip("|"), "lifetime": t.lifetime,
+                    "search_share": str(t.search_share), "file": t.path} for t in tasks])
+        return
+    table = Table(title="Built-in tasks (godelmachine run NAME)")
+    for column in ("name", "lifetime", "search share", "description"):
+        table.add_column(column)
+    for t in tasks:
+        table.add_row(t.name, f"{t.lifetime:,}", str(t.search_share), t.description.strip("|"))
+    Console().print(table)
+
+
+@app.command("run")
+def run_command(
+    task: str = typer.Argument(..., help="A built-in task (godelmachine tasks) or a task file."),
+    lifetime: Optional[int] = typer.Option(None, min=1, help="Steps to live (default: the task's)."),
+    seed: int = typer.Option(0, help="Seeds the instances, the rewards and every sample."),
+    axioms: list[Path] = typer.Option(None, "--axioms", help="An extra axiom file (repeatable)."),
+    log: Optional[Path] = typer.Option(None, help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
+    accept: str = typer.Option("proof", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
+    search: bool = typer.Option(True, "--search/--no-search", help="Run the proof searcher at all."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (no live display)."),
+) -> None:
+    """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
+    better rewrites of the machine's own code, and switches when the kernel proves one."""
+    from godelmachine.machine.machine import Machine
+    from godelmachine.machine.task import load_task
+
+    if accept not in ("proof", "empirical"):
+        raise UserError(f"--accept must be proof or empirical, not {accept!r}")
+    loaded = load_task(task)
+    path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
+    if accept == "empirical" and not as_json:
+        typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
+    machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=tuple(axioms or ()), log_path=path,
+                      mode=accept, search=search)
+    if as_json:
+        result = machine.run()
+        emit_json(result_record(result, path))
+    else:
+        result = run_with_progress(machine)
+        show_result(result, path)
+
+
+def run_with_progress(machine: Any) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("clock {task.completed:,.0f} / {task.total:,.0f}"),
+               TextColumn("reward {task.fields[reward]:,}"), TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn()]
+    with Progress(*columns, transient=False) as progress:
+        bar = progress.add_task(machine.task.name, total=machine.lifetime, reward=0, switches=0)
+        ticks = {"n": 0}
+
+        def update(m: Any, result: Any) -> None:
+            ticks["n"] += 1
+            if ticks["n"] % 256 == 0 or m.clock >= m.lifetime:
+                progress.update(bar, completed=min(m.clock, m.lifetime), reward=result.reward, switches=len(result.switches))
+
+        result = machine.run(update)
+        progress.update(bar, completed=machine.lifetime, reward=result.reward, switches=len(result.switches))
+    return result
+
+
+def result_record(result: Any, path: Path) -> dict[str, Any]:
+    return {
+        "task": result.task, "seed": result.seed, "mode": result.mode, "lifetime": result.lifetime,
+        "reward": result.reward, "instances": result.instances, "solver_steps": result.solver_steps,
+        "search_steps": result.search_steps, "first_switch": result.first_switch,
+        "wall_seconds": round(result.wall_seconds, 3), "log": str(path), "refusals": result.refusals,
+        "switches": [{"n": s.number, "clock": s.clock, "technique": s.technique, "summary": s.summary,
+                      "share": str(s.share_after), "proved": s.theorem is not None} for s in result.switches],
+    }
+
+
+def show_result(result: Any, path: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if result.mode == "empirical":
+        console.print("[bold red]UNSOUND RUN (--accept empirical): switches below were accepted WITHOUT proof[/]")
+    summary = Table(title=f"{result.task} (seed {result.seed}, lifetime {result.lifetime:,} steps)", show_header=False)
+    summary.add_column("")
+    summary.add_column("", justify="right")
+    summary.add_row("reward", f"{result.reward:,}")
+    summary.add_row("instances answered", f"{result.instances:,}")
+    summary.add_row("solver steps / proof-search steps", f"{result.solver_steps:,} / {result.search_steps:,}")
+    summary.add_row("time to first switch", f"{result.first_switch:,} steps" if result.first_switch else "no switch")
+    summary.add_row("refused candidates", ", ".join(f"{k} {v}" for k, v in sorted(result.refusals.items())) or "none")
+    summary.add_row("wall time", f"{result.wall_seconds:.1f} s")
+    console.print(summary)
+    if result.switches:
+        switches = Table(title="Switches")
+        for column in ("#", "clock", "technique", "what changed", "accepted by"):
+            switches.add_column(column)
+        for s in result.switches:
+            switches.add_row(str(s.number), f"{s.clock:,}", s.technique, s.summary,
+                             "proof" if s.theorem is not None else "[red]empirical sample (no proof)[/]")
+        console.print(switches)
+    console.print(f"log: {path}")
 
 
 def main() -> None:

@@ -49,7 +49,7 @@ from godelmachine.lang.syntax import (
     Var,
     free_variables,
 )
-from godelmachine.lang.values import MAX_CALL_DEPTH, Nil, Pair, Procedure, Trap, Word
+from godelmachine.lang.values import MAX_CALL_DEPTH, NIL, Nil, Pair, Procedure, Trap, Word
 
 UNBOXED = UNBOXED_TYPES  # types whose Python form is known statically
 _ATOMIC = re.compile(r"-?[A-Za-z_0-9]+")
@@ -145,12 +145,12 @@ class ModuleCompiler:
                 body, type_ = self.function(self.names[definition.name], params, definition.body, {})
                 lines += body + [""]
                 found[definition.name] = type_ if type_ in ("int", "bool") else "any"
-            if found == self.returns:
+            assumed = {name: type_ if type_ == self.returns[name] or name not in changed else "any"
+                       for name, type_ in found.items()}
+            if assumed == self.returns:  # stable (a definition forced to `any` may prove narrower)
                 break
-            for name, type_ in found.items():
-                if type_ != self.returns[name]:
-                    self.returns[name] = type_ if name not in changed else "any"
-                    changed.add(name)
+            changed.update(name for name in found if assumed[name] != self.returns[name])
+            self.returns = assumed
         for name, fn in self.names.items():
             arity = len(self.program.lookup(name).params)
             lines.append(f"G_{fn} = _FC({fn}, {arity}, {name!r})")
@@ -254,6 +254,13 @@ class ModuleCompiler:
         args = [self.compile(arg, env) for arg in e.args]
         stmts: list[str] = []
         cost = sum(arg.cost for arg in args)
+        if prim.name == "list" and prim is BASE["list"]:  # a list of known length: built in place
+            stmts += [s for arg in args for s in arg.stmts]
+            cost += self.charge(stmts, prim.cost + len(args))
+            built = "_NIL"
+            for arg in reversed(args):
+                built = f"_Pair({box(arg.expr, arg.type)}, {built})"
+            return Code(tuple(stmts), built, "any", cost)
         types = self.inline_types(prim, args)
         if types is None:
             stmts += [s for arg in args for s in arg.stmts]
@@ -420,7 +427,7 @@ class CompiledProgram:
         self.source = compiler.module()
         self.namespace: dict[str, Any] = {
             "_W": Word, "_FC": FastClosure, "_ABORT": _ABORT, "_BUDGET": _BUDGET, "_OOS": _OOS,
-            "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil,
+            "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil, "_NIL": NIL,
             "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, **compiler.constants,
         }
         mode = "precise" if precise else "region"

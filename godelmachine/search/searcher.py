@@ -23,7 +23,9 @@ Z3's work included, are charged to the technique's budget, which is the machine'
 
 BIOPS (Schmidhuber's bias-optimal proof search): in phase i = 0, 1, 2, ... each technique w
 runs afresh for 2^i * P(w) * BASE steps. A technique that has tried everything it knows
-reports `exhausted` and waits for the next switch. After a switch the phase carries on where
+reports `exhausted` and waits for the next switch; one that has nothing to try until another
+technique is exhausted reports `wait`. When every technique is exhausted or waiting, the
+searcher is idle and its share passes unused. After a switch the phase carries on where
 it was (rather than starting again at 0): proofs about the rewritten solver tend to need about
 as much as the last one did.
 """
@@ -113,6 +115,7 @@ class Searcher:
         self.context: SwitchContext | None = None
         self.phase, self.index = getattr(self, "phase", 0), 0
         self.exhausted: set[str] = set()
+        self.waiting: set[str] = set()
         self.cache: dict[Any, Any] = {}
         self.evaluator: Evaluator | None = None
         self.trial_clock = 0
@@ -121,21 +124,25 @@ class Searcher:
     # --- scheduling ----------------------------------------------------------------------
 
     def idle(self) -> bool:
-        return all(t.name in self.exhausted for t in self.techniques)
+        """Has every technique either tried everything (exhausted) or nothing to try until
+        something changes (waiting)?"""
+        return all(t.name in self.exhausted or t.name in self.waiting for t in self.techniques)
 
-    def next_trial(self) -> tuple[Technique, int]:
+    def next_trial(self, limit: int) -> tuple[Technique, int]:
         while True:
             if self.index >= len(self.techniques):
-                self.phase, self.index = self.phase + 1, 0
+                self.index = 0
+                if BIOPS_BASE * 2**self.phase < limit * len(self.techniques):  # no budget beyond the lifetime
+                    self.phase += 1
             technique = self.techniques[self.index]
             self.index += 1
-            if technique.name not in self.exhausted:
+            if technique.name not in self.exhausted and technique.name not in self.waiting:
                 budget = int(BIOPS_BASE * 2**self.phase * technique.prior * len(self.techniques))
                 return technique, max(budget, 1)
 
     def trial(self, clock: int, limit: int) -> tuple[int, SwitchEvent | None]:
         """Run the next technique afresh; (steps taken, the switch if it made one)."""
-        technique, budget = self.next_trial()
+        technique, budget = self.next_trial(limit)
         budget = min(budget, limit)
         self.evaluator = Evaluator(technique.program, budget)
         self.trial_clock = clock
@@ -146,6 +153,9 @@ class Searcher:
             return self.evaluator.steps, event
         if outcome.kind == "value" and outcome.value == "exhausted":
             self.exhausted.add(technique.name)
+            self.waiting.clear()  # what waited on the others may have something to try now
+        elif outcome.kind == "value" and outcome.value == "wait":
+            self.waiting.add(technique.name)
         return outcome.steps, None
 
     def now(self) -> int:
@@ -171,6 +181,9 @@ class Searcher:
             prim("check-empirically", (), self.check_empirically, "switch if the candidate looks better on samples"),
             prim("solver-code", (), lambda ctx: make_list(d.code for d in self.machine.solver.definitions()),
                  "the current solver's definitions"),
+            prim("others-exhausted?", (), lambda ctx: all(t.name in self.exhausted for t in self.techniques
+                                                          if t.name != self.technique),
+                 "have the other techniques tried everything they know for this solver?"),
             prim("mean-cost-estimate", ("int",), self.mean_cost_estimate,
                  "the current solver's mean cost on a few samples, or limit + 1 if an instance takes more"),
         ]

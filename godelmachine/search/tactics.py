@@ -31,7 +31,7 @@ from godelmachine.logic.kernel import induction_goals
 from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.logic.semantics import SORTS
 from godelmachine.logic.terms import (
-    BOOL, INT, REAL, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
+    BOOL, INT, REAL, show, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
     substitute, subterms, sym,
 )
 
@@ -109,13 +109,20 @@ def facts(ctx: SwitchContext, side: Solver, method: str, budget: Budget, rlimit:
         points = support_points(ctx.distribution, SMALL_SUPPORT)
         if points is None:
             raise Refused("facts", "invalid", f"the support has more than {SMALL_SUPPORT} points")
-        from godelmachine.logic.certificates import _value
-
-        values = [[_value(v) for v in p] for _, p in points]
-        left = budget.left()
-        if left <= 0:
-            raise OutOfBudget()
-        return [charged(budget, lambda: ctx.kernel.evaluation(side.program, side.name, side.types, values, left, left))]
+        # one evaluation fact per instance, kept for the epoch: a trial that runs out of budget
+        # leaves its facts to the next
+        found = []
+        for _, point in points:
+            key = ("evaluation", side.program.digest, point)
+            if key not in ctx.cache:
+                left = budget.left()
+                if left <= 0:
+                    raise OutOfBudget()
+                args = [[_py(v) for v in point]]
+                ctx.cache[key] = charged(budget, lambda: ctx.kernel.evaluation(side.program, side.name, side.types,
+                                                                               args, left, left))
+            found.append(ctx.cache[key])
+        return found
     definition = charged(budget, lambda: ctx.kernel.definition(side.program, side.name, side.types))
     return [definition, *loop_lemmas(ctx, side, definition, budget, rlimit)]
 
@@ -253,7 +260,14 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
             return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
         # one query per value of a small finite instance variable, each about one branch of the
         # solver; then the goal from the cases alone (they speak of the same symbols)
-        proved = [charged(budget, lambda c=c: ctx.kernel.smt(c, cited, budget.rlimit(rlimit))) for c in cases]
+        proved = []
+        for (variable, value), case in cases:
+            try:
+                proved.append(charged(budget, lambda: ctx.kernel.smt(case, cited, budget.rlimit(rlimit))))
+            except Refused as refusal:  # the case's own value belongs to the counterexample
+                if refusal.counterexample:
+                    refusal.counterexample = tuple(sorted(refusal.counterexample + ((variable, show(value)),)))
+                raise
         return charged(budget, lambda: ctx.kernel.smt(goal, proved, budget.rlimit(rlimit)))
     except Refused as refusal:
         if refusal.status != "unknown" or budget.left() <= 0:
@@ -270,8 +284,9 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
 CASE_SPLIT_LIMIT = 8  # a finite instance variable with at most this many values is split on
 
 
-def case_split(ctx: SwitchContext, goal: Term) -> list[Term]:
-    """forall x. body  ->  [forall x'. body[xi := v] for each value v of a finite variable xi]."""
+def case_split(ctx: SwitchContext, goal: Term) -> list[tuple[tuple[str, Term], Term]]:
+    """forall x. body  ->  [((xi, v), forall x'. body[xi := v]) for each value v of a small
+    finite instance variable xi]."""
     dist = ctx.distribution
     index = next((i for i, m in enumerate(dist.marginals) if m.kind == "finite" and 1 < len(m.table) <= CASE_SPLIT_LIMIT), None)
     if index is None:
@@ -279,7 +294,8 @@ def case_split(ctx: SwitchContext, goal: Term) -> list[Term]:
     names, body = quantified_body(goal)
     variable = sym(*names[index])
     rest = [v for i, v in enumerate(names) if i != index]
-    return [forall(rest, substitute(body, {variable: value})) for _, value in dist.marginals[index].table]
+    return [((variable.name, value), forall(rest, substitute(body, {variable: value})))
+            for _, value in dist.marginals[index].table]
 
 
 def pointwise(ctx: SwitchContext, claim: Callable[[Term, Term], Term], kind: str) -> Term:
