@@ -233,6 +233,11 @@ def show_result(result: Any, path: Path) -> None:
     console.print(f"log: {path}")
 
 
+from godelmachine.cli_log import log_app  # noqa: E402  (registered after the commands above)
+
+app.add_typer(log_app, name="log")
+
+
 def main() -> None:
     try:
         app()

@@ -199,6 +199,8 @@ class TermReader:
             if a.is_const and a.sort in (INT, REAL):
                 return const(-a.name, a.sort)
             return builtin("-", const(0, a.sort), a) if a.sort in (INT, REAL) else self._fail(name, args, pos)
+        if name == "/" and len(args) == 2 and all(a.is_const and a.sort in (INT, REAL) for a in args) and args[1].name:
+            return const(Fraction(args[0].name) / args[1].name, REAL)  # a rational literal, as terms.show writes it
         if name in BUILTINS:
             if (name in _ARITH and {a.sort for a in args} == {INT, REAL}) or name == "/":
                 args = [ToReal(a) if a.sort == INT else a for a in args]

@@ -79,6 +79,17 @@ class RunResult:
         return self.switches[0].clock if self.switches else None
 
 
+def task_axioms(task: Task, extra: tuple[Path, ...]) -> AxiomSet:
+    """The axiom set of a run: hardware, the shipped files, the task's environment and initial
+    state axioms (generated from the task file), the task's own axiom files, then `extra`."""
+    initial = f"p{task.solver.digest[:12]}.solve"
+    texts: list[Any] = [(f"{task.path} (environment)", task.environment_axioms())]
+    initial_state = task.initial_state_axioms(initial)
+    if initial_state is not None:
+        texts.append((f"{task.path} (initial state)", initial_state))
+    return load_axioms([*texts, *task.environment_files, *extra])
+
+
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True) -> None:
@@ -100,17 +111,13 @@ class Machine:
         self.sample_rng = np.random.default_rng([seed, 2])
         self.pending: list[tuple[Any, ...]] = []
         self.readings: list[StateReading] = []
+        self.epoch_reading = 0  # the first state reading since the last switch
         self.log = RunLog(log_path)
         self.clock = 0
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
-        initial = f"p{self.task.solver.digest[:12]}.solve"
-        texts: list[Any] = [(f"{self.task.path} (environment)", self.task.environment_axioms())]
-        initial_state = self.task.initial_state_axioms(initial)
-        if initial_state is not None:
-            texts.append((f"{self.task.path} (initial state)", initial_state))
-        return load_axioms([*texts, *self.task.environment_files, *extra])
+        return task_axioms(self.task, extra)
 
     # --- the state, as state2theorem reads it -------------------------------------------------
 
@@ -217,6 +224,7 @@ class Machine:
         result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
                                       share_after, event.theorem))
         self.solver, self.share = after, share_after
+        self.epoch_reading = len(self.readings)
         self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
         self.searcher.reset()
 
@@ -254,6 +262,7 @@ class Machine:
                            "share": str(share_after) if share_after != share_before else None},
             "before": before.source(), "after": after.source(),
             "share_before": str(share_before), "share_after": str(share_after),
+            "switch_cost": self.searcher.switch_cost(), "readings": [self.epoch_reading, len(self.readings)],
         }
         if event.theorem is None:
             record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"

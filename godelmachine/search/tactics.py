@@ -610,14 +610,20 @@ def max_of_model(dist: Distribution, model: list) -> Fraction:
 
 def target_goal(ctx: SwitchContext, deadline: int, share_reading: Term, lifetime: Term) -> Term:
     """forall t1. t1 <= D => reward-over(new, (1 - s') (L - t1)) > reward-over(old, (1 - s) (L - t1))."""
+    return target_statement(solver_constant(ctx.old.program, ctx.old.name), solver_constant(ctx.new.program, ctx.new.name),
+                            share_reading, None if ctx.new_share == ctx.old_share else ctx.new_share, lifetime, deadline)
+
+
+def target_statement(old: Term, new: Term, share_reading: Term, new_share: Fraction | None, lifetime: Term,
+                     deadline: int) -> Term:
+    """The target theorem for switching from solver `old` to `new` (and to share `new_share`, if
+    the switchprog sets one) at any time t1 up to `deadline`; the checker of a log builds it too."""
     t1 = sym("t1", REAL)
     remaining = mk("-", ToReal(lifetime), t1)
     old_share = mk("-", real(1), share_reading)
-    new_share = old_share if ctx.new_share == ctx.old_share else real(1 - ctx.new_share)
-    new_const = solver_constant(ctx.new.program, ctx.new.name)
-    old_const = solver_constant(ctx.old.program, ctx.old.name)
-    better = mk(">", app("reward-over", [new_const, Mul(new_share, remaining)], REAL),
-                app("reward-over", [old_const, Mul(old_share, remaining)], REAL))
+    kept = old_share if new_share is None else real(1 - new_share)
+    better = mk(">", app("reward-over", [new, Mul(kept, remaining)], REAL),
+                app("reward-over", [old, Mul(old_share, remaining)], REAL))
     return forall([("t1", REAL)], Implies(Le(t1, real(deadline)), better))
 
 
@@ -669,4 +675,4 @@ def reward_floor_after(ctx: SwitchContext, premises: Sequence[Theorem], budget: 
 
 
 __all__ = ["SwitchContext", "Budget", "OutOfBudget", "facts", "obligation", "reward_order", "rewards", "costs",
-           "target", "target_goal", "reward_floor_after", "Lt", "SORTS", "ToReal"]
+           "target", "target_goal", "target_statement", "reward_floor_after", "Lt", "SORTS", "ToReal"]

@@ -1,0 +1,146 @@
+"""`godelmachine log show | diff | verify`: reading and re-checking rewrite logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from godelmachine.errors import UserError
+
+log_app = typer.Typer(no_args_is_help=True, help="Read a rewrite log, diff a switch's code, re-check every proof.")
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def records_of(path: Path) -> list[dict[str, Any]]:
+    from godelmachine.machine.log import read_log
+    from godelmachine.machine.report import header_of
+
+    if not path.is_file():
+        raise UserError(f"{path}: no such log file")
+    records = read_log(path)
+    header_of(records, str(path))
+    return records
+
+
+@log_app.command("show")
+def show_command(
+    log: Path = typer.Argument(..., help="A rewrite log (.jsonl) written by godelmachine run."),
+    switch: Optional[int] = typer.Option(None, "--switch", help="Print switch N whole: theorem, derivation, axioms, rivals."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The run's header, its switches in a table and the refused candidates counted by reason."""
+    from godelmachine.machine import report
+
+    records = records_of(log)
+    if switch is not None:
+        show_switch(log, records, switch, as_json)
+        return
+    header, end = records[0], records[-1] if records[-1].get("type") == "end" else None
+    rows, refusals = report.switch_rows(records), report.refusal_counts(records)
+    if as_json:
+        keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files")
+        emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{header['task']}[/] ({header['task_file']}), seed {header['seed']}, "
+                  f"lifetime {header['lifetime']:,} steps, search share {header['share']}, mode {header['mode']}, "
+                  f"godelmachine {header['version']}, z3 {header['z3']}")
+    if end is None:
+        console.print("[red]the log has no end record: the run did not finish[/]")
+    else:
+        console.print(f"reward {end['reward']:,} over {end['instances']:,} instances; "
+                      f"{end['switches']} switch(es), the first at {end['first_switch'] or '-'}")
+    table = Table(title="Switches")
+    for column in ("#", "clock", "technique", "what changed", "E\\[reward] switch", "E\\[reward] no switch",
+                   "proof nodes", "axioms used"):
+        table.add_column(column)
+    for r in rows:
+        accepted = "" if r["accepted"] == "proof" else " [red](no proof)[/]"
+        table.add_row(str(r["n"]), f"{r['clock']:,}", r["technique"], r["summary"] + accepted,
+                      r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
+                      str(len(r["axioms_used"])))
+    console.print(table)
+    console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
+
+
+def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
+    from godelmachine.machine import report
+    from godelmachine.machine.verify import log_axioms
+
+    record = report.switch_numbered(records, n, str(log))
+    rivals = report.refuted_examples(records, n)
+    axioms = log_axioms(records[0]).axioms
+    used = [{"name": a, "file": axioms[a].source if a in axioms else None, "line": axioms[a].line if a in axioms else None,
+             "status": axioms[a].status if a in axioms else None} for a in record.get("axioms_used", [])]
+    if as_json:
+        emit_json({"switch": record, "axioms": used, "refuted_rivals": rivals})
+        return
+    typer.echo(f"switch {n} at clock {record['clock']:,}: {record['summary']} (technique {record['technique']})")
+    typer.echo(f"accepted by: {record['accepted']}")
+    if record.get("accepted") == "proof":
+        utility = record.get("utility") or {}
+        typer.echo(f"expected reward from here: switch >= {utility.get('switch')}, no switch <= {utility.get('no_switch')}")
+        typer.echo(f"\ntarget theorem:\n  {record['target_theorem']}\n\nderivation ({record['proof_size']} nodes):")
+        for line in report.derivation_lines(record["certificate"]):
+            typer.echo("  " + line)
+        typer.echo("\naxioms it rests on:")
+        for a in used:
+            typer.echo(f"  {a['name']}  {a['file']}:{a['line']}  ({a['status']})")
+    typer.echo("\ncode:\n" + report.code_diff(record))
+    if rivals:
+        typer.echo("refuted rivals:")
+        for r in rivals:
+            typer.echo(f"  {r['candidate']}\n    {r['rule']}: {r['reason']}")
+            for point in r["counterexample"]:
+                typer.echo(f"    counterexample: {point}")
+
+
+@log_app.command("diff")
+def diff_command(
+    log: Path = typer.Argument(..., help="A rewrite log."),
+    n: int = typer.Argument(..., help="The switch number (1 is the first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The code before and after switch N, as a unified diff of the pretty-printed programs."""
+    from godelmachine.machine import report
+
+    record = report.switch_numbered(records_of(log), n, str(log))
+    if as_json:
+        emit_json({"n": n, "before": record["before"], "after": record["after"], "diff": report.code_diff(record)})
+    else:
+        typer.echo(report.code_diff(record), nl=False)
+
+
+@log_app.command("verify")
+def verify_command(
+    log: Path = typer.Argument(..., help="A rewrite log."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Re-check every proof certificate with a fresh kernel and replay the chain of programs,
+    from nothing but the log and the files it names (checked against its hashes)."""
+    import time
+
+    from godelmachine.machine.verify import verify_log
+
+    records_of(log)
+    started = time.perf_counter()
+    result = verify_log(log)
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({"ok": True, "switches": result.switches, "proven": result.proven, "empirical": result.empirical,
+                   "certificate_nodes": result.nodes, "axiom_files": result.axioms, "seconds": round(seconds, 3)})
+        return
+    typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
+               f"({result.nodes} nodes) re-checked with a fresh kernel in {seconds:.1f} s")
+    if result.empirical:
+        typer.echo(f"warning: {result.empirical} switch(es) were accepted empirically, without a proof", err=True)

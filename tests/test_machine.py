@@ -1,0 +1,205 @@
+"""The Gödel machine end to end: real runs of built-in tasks through the command line, their
+logs read back, every proof certificate re-checked by a fresh kernel, byte-identical logs for
+the same seed, proof-gating against the unsound empirical mode, and tampered logs refused.
+
+Runs are shared by the tests of this module (each real run costs seconds of Z3 and
+interpreter time); lifetimes are cut where the task switches early, to keep the suite short.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import gm
+from godelmachine.lang.interpreter import run
+from godelmachine.lang.program import Program
+from godelmachine.lang.values import Word
+from godelmachine.machine.log import read_log
+from godelmachine.machine.machine import Machine
+from godelmachine.machine.task import load_task
+
+BANDIT_LIFETIME = 400_000
+
+
+def run_cli(task: str, log: Path, *options: str) -> dict:
+    done = gm("run", task, "--log", str(log), "--json", *options, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
+    """Real runs through the command line, each with its log on disk."""
+    root = tmp_path_factory.mktemp("runs")
+    plan = {
+        "bandit": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
+        "bandit-again": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
+        "sum-to-n": ("sum-to-n",),
+        "rare": ("rare",),
+        "rare-empirical": ("rare", "--lifetime", "2000000", "--accept", "empirical"),
+    }
+    return {name: (run_cli(args[0], root / f"{name}.jsonl", *args[1:]), root / f"{name}.jsonl") for name, args in plan.items()}
+
+
+def switches(log: Path) -> list[dict]:
+    return [r for r in read_log(log) if r["type"] == "switch"]
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+def test_the_same_task_and_seed_give_a_byte_identical_log_in_two_processes(runs):
+    first, second = runs["bandit"][1].read_bytes(), runs["bandit-again"][1].read_bytes()
+    assert first == second
+    assert len(switches(runs["bandit"][1])) >= 1
+
+
+def test_a_log_is_whole_json_records_from_header_to_end(runs):
+    for result, log in runs.values():
+        records = read_log(log)
+        assert records[0]["type"] == "header" and records[-1]["type"] == "end"
+        assert records[-1]["reward"] == result["reward"] and records[-1]["clock"] == result["lifetime"]
+        clocks = [r["clock"] for r in records[1:]]
+        assert clocks == sorted(clocks)  # one clock, never going back
+
+
+# --- proof-gated switches ------------------------------------------------------------------
+
+def test_every_proven_switch_rechecks_with_a_fresh_kernel_from_the_log_alone(runs):
+    for name in ("bandit", "sum-to-n", "rare"):
+        log = runs[name][1]
+        done = gm("log", "verify", str(log), "--json")
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert report["ok"] and report["proven"] == len(switches(log)) >= 1 and report["empirical"] == 0
+
+
+def test_the_machine_rewrites_its_solver_and_its_searcher_and_beats_no_search(runs):
+    result, log = runs["sum-to-n"]
+    records = switches(log)
+    assert [r["technique"] for r in records] == ["closed-form", "share"]
+    assert "for" in records[0]["before"] and "for" not in records[0]["after"]
+    assert records[1]["share_after"] == "0"  # the proof searcher gave its own time back, on a proof
+    task = load_task("sum-to-n")
+    baseline = Machine(task, seed=0, search=False).run()
+    assert result["reward"] > 100 * baseline.reward
+    final = Program.from_source(records[-1]["after"])
+    for n in (0, 1, 7, 1000, task_max(task)):
+        assert run(final, "solve", [n]).value == n * (n + 1) // 2
+
+
+def task_max(task) -> int:
+    return task.marginals[0].hi
+
+
+def test_bandit_switches_to_the_best_arm_and_then_stops_searching(runs):
+    result, log = runs["bandit"]
+    records = switches(log)
+    assert records[0]["after"].strip() == "(define (solve t) 2)"
+    assert records[-1]["share_after"] == "0"
+    assert result["reward"] > Machine(load_task("bandit"), seed=0, lifetime=BANDIT_LIFETIME, search=False).run().reward
+
+
+def test_a_wrong_idiom_is_refuted_with_a_counterexample_and_a_right_one_proved(runs):
+    result, log = runs["rare"]
+    refused = [e for r in read_log(log) if r["type"] == "refusals" for e in r["examples"]]
+    zero = [e for e in refused if e["status"] == "refuted" and any("#x00000000" in str(v) for p in e["counterexample"] for v in p)]
+    assert zero, "the wrong pow2 idiom must be refuted at a zero word"
+    final = Program.from_source(switches(log)[-1]["after"])
+    initial = Program.from_source(read_log(log)[0]["solver"])
+    for x, m in [(0, 0), (0, 0xFFFFFFFF), (1, 0), (8, 0xFFFFFFFF), (0x80000000, 0xFFFFFFFF), (6, 0xFFFFFFFF), (5, 4)]:
+        args = [Word(x), Word(m)]
+        assert run(final, "solve", args).value == run(initial, "solve", args).value
+
+
+def test_empirical_acceptance_takes_the_wrong_idiom_that_the_proof_mode_refuses(runs):
+    result, log = runs["rare-empirical"]
+    records = switches(log)
+    assert records and all(r["accepted"].startswith("empirical") for r in records)
+    after = Program.from_source(records[0]["after"])
+    initial = Program.from_source(read_log(log)[0]["solver"])
+    wrong = run(after, "solve", [Word(5), Word(0)]).value
+    assert wrong != run(initial, "solve", [Word(5), Word(0)]).value  # 0 is no power of two
+    done = gm("log", "verify", str(log), "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["empirical"] == len(records)
+
+
+# --- tampering -----------------------------------------------------------------------------
+
+def tampered(log: Path, tmp_path: Path, change) -> Path:
+    records = read_log(log)
+    change(records)
+    out = tmp_path / "tampered.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return out
+
+
+def test_verify_refuses_a_certificate_whose_statement_was_changed(runs, tmp_path):
+    def change(records):
+        node = next(r for r in records if r["type"] == "switch")["certificate"]["nodes"][0]
+        node["statement"] = node["statement"].replace("1000.0", "100.0", 1).replace("(/ 1.0 3.0)", "(/ 1.0 2.0)", 1)
+
+    done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
+    assert done.returncode == 2
+    assert "switch 1: the certificate does not check: node 0" in done.stderr
+
+
+def test_verify_refuses_code_that_is_not_what_the_switchprog_makes(runs, tmp_path):
+    def change(records):
+        record = next(r for r in records if r["type"] == "switch")
+        record["after"] = record["after"].replace("2", "1")
+
+    done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
+    assert done.returncode == 2
+    assert "switch 1: the switchprog applied to the code before does not give the code after" in done.stderr
+
+
+def test_verify_refuses_a_switch_at_a_clock_its_state_readings_do_not_fit(runs, tmp_path):
+    def change(records):
+        record = next(r for r in records if r["type"] == "switch")
+        record["clock"] = 1  # the clock reading in the certificate is later than this
+
+    done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
+    assert done.returncode == 2 and "switch 1" in done.stderr and "not confirmed" in done.stderr
+
+
+def test_verify_refuses_a_log_whose_axiom_file_changed(runs, tmp_path):
+    def change(records):
+        files = records[0]["axiom_files"]
+        files["proofs/utility.axioms"] = "0" * 64
+
+    done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
+    assert done.returncode == 2
+    assert "proofs/utility.axioms: its SHA-256 differs" in done.stderr
+
+
+# --- the command line ----------------------------------------------------------------------
+
+def test_log_show_and_diff_read_a_real_log(runs):
+    log = runs["sum-to-n"][1]
+    shown = json.loads(gm("log", "show", str(log), "--json").stdout)
+    assert [s["technique"] for s in shown["switches"]] == ["closed-form", "share"]
+    assert float(shown["switches"][0]["utility_switch"]) > float(shown["switches"][0]["utility_no_switch"])
+    one = gm("log", "show", str(log), "--switch", "1")
+    assert one.returncode == 0 and "target theorem:" in one.stdout and "wald-lower" in one.stdout
+    assert "proofs/utility.axioms:" in one.stdout
+    diff = gm("log", "diff", str(log), "1")
+    assert diff.returncode == 0 and diff.stdout.startswith("--- before switch 1")
+    assert any(line.startswith("-") and "for" in line for line in diff.stdout.splitlines())
+    missing = gm("log", "diff", str(log), "9")
+    assert missing.returncode == 2 and "no switch 9 (the log has 2 switches)" in missing.stderr
+
+
+def test_run_refuses_an_unknown_task_by_name():
+    done = gm("run", "no-such-task")
+    assert done.returncode == 2
+    assert "unknown task 'no-such-task'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_tasks_lists_every_built_in_task_with_a_description():
+    listed = json.loads(gm("tasks", "--json").stdout)
+    names = {t["name"] for t in listed}
+    assert {"sum-to-n", "fib", "bits", "bandit", "sort4", "induce", "rare"} <= names
+    assert all(t["description"] for t in listed)
