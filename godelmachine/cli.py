@@ -148,7 +148,7 @@ def run_command(
     task: str = typer.Argument(..., help="A built-in task (godelmachine tasks) or a task file."),
     lifetime: Optional[int] = typer.Option(None, min=1, help="Steps to live (default: the task's)."),
     seed: int = typer.Option(0, help="Seeds the instances, the rewards and every sample."),
-    axioms: list[Path] = typer.Option(None, "--axioms", help="An extra axiom file (repeatable)."),
+    axioms: list[Path] = typer.Option(None, "--axioms", help="An extra axiom file (repeatable), after those installed by `axioms add`."),
     log: Optional[Path] = typer.Option(None, help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
     accept: str = typer.Option("proof", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
     search: bool = typer.Option(True, "--search/--no-search", help="Run the proof searcher at all."),
@@ -165,7 +165,8 @@ def run_command(
     path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
     if accept == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
-    machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=tuple(axioms or ()), log_path=path,
+    extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
+    machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
                       mode=accept, search=search)
     if as_json:
         result = machine.run()
@@ -233,9 +234,11 @@ def show_result(result: Any, path: Path) -> None:
     console.print(f"log: {path}")
 
 
-from godelmachine.cli_log import log_app  # noqa: E402  (registered after the commands above)
+from godelmachine.cli_axioms import axioms_app, installed_files  # noqa: E402  (after the commands above)
+from godelmachine.cli_log import log_app  # noqa: E402
 
 app.add_typer(log_app, name="log")
+app.add_typer(axioms_app, name="axioms")
 
 
 def main() -> None:

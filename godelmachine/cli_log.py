@@ -124,6 +124,7 @@ def diff_command(
 @log_app.command("verify")
 def verify_command(
     log: Path = typer.Argument(..., help="A rewrite log."),
+    solver: str = typer.Option("z3", help="z3, or cvc5 for an independent second opinion on every SMT obligation."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Re-check every proof certificate with a fresh kernel and replay the chain of programs,
@@ -134,13 +135,49 @@ def verify_command(
 
     records_of(log)
     started = time.perf_counter()
-    result = verify_log(log)
+    result = verify_log(log, solver=solver)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"ok": True, "switches": result.switches, "proven": result.proven, "empirical": result.empirical,
-                   "certificate_nodes": result.nodes, "axiom_files": result.axioms, "seconds": round(seconds, 3)})
+                   "certificate_nodes": result.nodes, "axiom_files": result.axioms, "solver": solver, "seconds": round(seconds, 3)})
         return
     typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
-               f"({result.nodes} nodes) re-checked with a fresh kernel in {seconds:.1f} s")
+               f"({result.nodes} nodes) re-checked with a fresh kernel and {solver} in {seconds:.1f} s")
     if result.empirical:
         typer.echo(f"warning: {result.empirical} switch(es) were accepted empirically, without a proof", err=True)
+
+
+@log_app.command("plot")
+def plot_command(
+    log: Path = typer.Argument(..., help="A rewrite log."),
+    output: Path = typer.Option(..., "-o", "--output", help="The image to write (.png, .svg or .pdf)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+) -> None:
+    """Cumulative reward against the clock with the switches marked, and the solver's cost per
+    instance below it."""
+    from godelmachine.machine.plot import plot_log
+
+    records = records_of(log)
+    plot_log(records, output)
+    if as_json:
+        emit_json({"log": str(log), "output": str(output), "bytes": output.stat().st_size})
+    else:
+        typer.echo(f"wrote {output}")
+
+
+@log_app.command("export")
+def export_command(
+    log: Path = typer.Argument(..., help="A rewrite log."),
+    smt2: Path = typer.Option(..., "--smt2", help="The directory to write the .smt2 files into."),
+    as_json: bool = typer.Option(False, "--json", help="Print the files written as JSON."),
+) -> None:
+    """Every SMT obligation of every proof in the log as a standalone .smt2 file (unsat means
+    proved), as the kernel sent it to Z3; z3 and cvc5 read them from the command line."""
+    from godelmachine.machine.export import export_smt2
+
+    records_of(log)
+    written = export_smt2(log, smt2)
+    if as_json:
+        emit_json({"log": str(log), "directory": str(smt2), "files": [str(p) for p in written]})
+    else:
+        typer.echo(f"wrote {len(written)} obligation(s) to {smt2}/")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -12,3 +17,34 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Runs load the axiom files a user installed with `godelmachine axioms add`; the tests (and the
+# command lines they start) must see none but their own.
+os.environ["GODELMACHINE_AXIOMS"] = tempfile.mkdtemp(prefix="godelmachine-axioms-")
+
+
+# --- real runs of the machine, shared by the tests that read logs -------------------------
+
+BANDIT_LIFETIME = 400_000  # bandit switches at about 10,000 steps; a short life keeps the suite fast
+
+
+def run_cli(task: str, log: Path, *options: str) -> dict:
+    from cli_helpers import gm
+
+    done = gm("run", task, "--log", str(log), "--json", *options, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
+    """Real runs through the command line, each with its log on disk (about a minute in all)."""
+    root = tmp_path_factory.mktemp("runs")
+    plan = {
+        "bandit": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
+        "bandit-again": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
+        "sum-to-n": ("sum-to-n",),
+        "rare": ("rare",),
+        "rare-empirical": ("rare", "--lifetime", "2000000", "--accept", "empirical"),
+    }
+    return {name: (run_cli(args[0], root / f"{name}.jsonl", *args[1:]), root / f"{name}.jsonl") for name, args in plan.items()}

@@ -2,16 +2,13 @@
 logs read back, every proof certificate re-checked by a fresh kernel, byte-identical logs for
 the same seed, proof-gating against the unsound empirical mode, and tampered logs refused.
 
-Runs are shared by the tests of this module (each real run costs seconds of Z3 and
-interpreter time); lifetimes are cut where the task switches early, to keep the suite short.
+The real runs are made once per session by the `runs` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pytest
 
 from cli_helpers import gm
 from godelmachine.lang.interpreter import run
@@ -21,27 +18,7 @@ from godelmachine.machine.log import read_log
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task
 
-BANDIT_LIFETIME = 400_000
-
-
-def run_cli(task: str, log: Path, *options: str) -> dict:
-    done = gm("run", task, "--log", str(log), "--json", *options, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
-    """Real runs through the command line, each with its log on disk."""
-    root = tmp_path_factory.mktemp("runs")
-    plan = {
-        "bandit": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
-        "bandit-again": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
-        "sum-to-n": ("sum-to-n",),
-        "rare": ("rare",),
-        "rare-empirical": ("rare", "--lifetime", "2000000", "--accept", "empirical"),
-    }
-    return {name: (run_cli(args[0], root / f"{name}.jsonl", *args[1:]), root / f"{name}.jsonl") for name, args in plan.items()}
+from conftest import BANDIT_LIFETIME
 
 
 def switches(log: Path) -> list[dict]:

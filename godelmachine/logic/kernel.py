@@ -129,10 +129,12 @@ class StateReading:
 
 class Kernel:
     def __init__(self, axioms: AxiomSet, rlimit: int = DEFAULT_RLIMIT,
-                 state: Callable[[str], StateReading] | None = None) -> None:
+                 state: Callable[[str], StateReading] | None = None,
+                 prover: Callable[[Sequence[Term], Term, int], SmtResult] = prove) -> None:
         self.axioms = axioms
         self.rlimit = rlimit
         self.state = state
+        self.prover = prover  # Z3 (smt.prove); `log verify --solver cvc5` checks with cvc5 instead
         self._definitions: dict[tuple[str, str, tuple[str, ...]], tuple[Theorem, FunctionSemantics]] = {}
 
     # --- axioms and propositional rules ---------------------------------------------------
@@ -180,8 +182,7 @@ class Kernel:
         budget = rlimit or self.rlimit
         if goal.sort != BOOL:
             raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
-        rules = rewrite_rules(premises)
-        result = prove(z3_premises(premises, rules), unfold(goal, rules), budget)
+        result = self.prover(*smt_query(goal, premises), budget)
         return self._from_smt("smt", result, goal, premises, {"goal": show(goal), "rlimit": budget})
 
     def _from_smt(self, rule: str, result: SmtResult, goal: Term, premises: Sequence[Theorem],
@@ -479,6 +480,12 @@ def moment(dist: Distribution, spec: Monomial) -> Term:
             factor = real(sum((w * Fraction(v.name) ** item for w, v in m.table), Fraction(0)))
         result = Mul(result, factor)
     return result
+
+
+def smt_query(goal: Term, premises: Sequence[Theorem]) -> tuple[list[Term], Term]:
+    """What the `smt` rule sends the solver: the premises (definitions unfolded) and the goal."""
+    rules = rewrite_rules(premises)
+    return z3_premises(premises, rules), unfold(goal, rules)
 
 
 def state_fact(reading: StateReading) -> Theorem:

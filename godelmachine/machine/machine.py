@@ -79,7 +79,7 @@ class RunResult:
         return self.switches[0].clock if self.switches else None
 
 
-def task_axioms(task: Task, extra: tuple[Path, ...]) -> AxiomSet:
+def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> AxiomSet:
     """The axiom set of a run: hardware, the shipped files, the task's environment and initial
     state axioms (generated from the task file), the task's own axiom files, then `extra`."""
     initial = f"p{task.solver.digest[:12]}.solve"
@@ -87,7 +87,7 @@ def task_axioms(task: Task, extra: tuple[Path, ...]) -> AxiomSet:
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:
         texts.append((f"{task.path} (initial state)", initial_state))
-    return load_axioms([*texts, *task.environment_files, *extra])
+    return load_axioms([*texts, *task.environment_files, *extra], check=check)
 
 
 class Machine:
@@ -160,7 +160,7 @@ class Machine:
                 result.solver_steps += self.run_instance(result)
             while self.clock >= next_sample and next_sample <= self.lifetime:
                 self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
-                                "reward": result.reward})
+                                "reward": result.reward, "solver_steps": result.solver_steps})
                 next_sample += self.lifetime // REWARD_SAMPLES
             if progress is not None:
                 progress(self, result)

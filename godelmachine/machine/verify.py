@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from godelmachine.errors import UserError
 from godelmachine.lang.program import Program
@@ -59,7 +59,9 @@ class Verified:
     solver: str = "z3"
 
 
-def verify_log(path: Path, solver: str = "z3") -> Verified:
+def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None) -> Verified:
+    """Check the log; `solver` is "z3" or "cvc5" (every smt node decided by that solver);
+    `on_switch` sees each switch's re-made final theorem."""
     records = read_log(path)
     if not records or records[0].get("type") != "header":
         raise VerifyFailed(f"{path}: the log does not start with a header record")
@@ -67,7 +69,7 @@ def verify_log(path: Path, solver: str = "z3") -> Verified:
     if records[-1].get("type") != "end":
         raise VerifyFailed(f"{path}: the log has no end record (the run did not finish)")
     axioms = log_axioms(header)
-    kernel = Kernel(axioms)
+    kernel = Kernel(axioms, prover=prover_named(solver))
     program = Program.from_source(header["solver"], source=f"{path} (header solver)")
     share, lifetime = Fraction(header["share"]), int(header["lifetime"])
     programs: dict[str, Program] = {program.digest: program}
@@ -93,6 +95,8 @@ def verify_log(path: Path, solver: str = "z3") -> Verified:
                 theorem = check_certificate(kernel, record["certificate"], programs,
                                             confirm_state=lambda r: confirmed(r, epochs, lifetime))
                 check_target(theorem, program, after, share, new_share, lifetime, cost, epochs[-1])
+                if on_switch is not None:
+                    on_switch(n, theorem)
                 result.proven += 1
                 result.nodes += len(record["certificate"]["nodes"])
             else:
@@ -107,6 +111,19 @@ def verify_log(path: Path, solver: str = "z3") -> Verified:
         previous_clock, first_reading = record["clock"], readings[1]
         result.switches += 1
     return result
+
+
+def prover_named(solver: str) -> Callable[..., Any]:
+    if solver == "z3":
+        from godelmachine.logic.smt import prove
+
+        return prove
+    if solver == "cvc5":
+        from godelmachine.logic.cvc5_backend import prove_cvc5, require
+
+        require()
+        return prove_cvc5
+    raise UserError(f"unknown solver {solver!r}: z3 or cvc5")
 
 
 def log_axioms(header: dict[str, Any]) -> AxiomSet:

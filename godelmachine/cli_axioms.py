@@ -1,0 +1,193 @@
+"""`godelmachine axioms list | check | add | remove`: the axiom set, and extending it.
+
+Users extend the machine's axiom set with files of the axiom syntax (docs/axioms.md). `axioms
+add` installs a checked file into the user's axiom directory, and every later `godelmachine
+run` loads the files there (its log's header names each with its SHA-256). The directory is,
+in order: `--dir`, the environment variable GODELMACHINE_AXIOMS, or
+$XDG_CONFIG_HOME/godelmachine/axioms (default ~/.config/godelmachine/axioms).
+
+An added file may not touch what the machine's own decisions rest on: it may not be of class
+utility or initial-state, and no axiom in it may mention the utility (`reward-over`), the
+machine's state (`state.clock`, `state.share`, `state.lifetime`) or the generated hardware
+semantics (`hw.*`): an axiom that could change what a switch must prove, what an instruction
+costs or what the clock reads is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from godelmachine.errors import UserError
+
+axioms_app = typer.Typer(no_args_is_help=True, help="List, check, add and remove axiom files.")
+
+PROTECTED_CLASSES = ("utility", "initial-state", "hardware")
+PROTECTED_SYMBOLS = ("reward-over", "state.clock", "state.share", "state.lifetime")
+
+
+def user_axiom_dir(option: Path | None = None) -> Path:
+    if option is not None:
+        return option
+    if os.environ.get("GODELMACHINE_AXIOMS"):
+        return Path(os.environ["GODELMACHINE_AXIOMS"])
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "godelmachine" / "axioms"
+
+
+def installed_files(directory: Path | None = None) -> tuple[Path, ...]:
+    """The axiom files installed by `axioms add`, in name order (runs load them all)."""
+    root = user_axiom_dir(directory)
+    return tuple(sorted(root.glob("*.axioms"))) if root.is_dir() else ()
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> Any:
+    from godelmachine.logic.axioms import load_axioms
+    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.task import load_task
+
+    if task is not None:
+        return task_axioms(load_task(task), extra, check=check)
+    return load_axioms(extra, check=check)
+
+
+@axioms_app.command("list")
+def list_command(
+    task: Optional[str] = typer.Option(None, help="Include a task's environment and initial-state axioms."),
+    log: Optional[Path] = typer.Option(None, help="Count the switches of this log that rest on each axiom."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
+    hardware: bool = typer.Option(False, help="Include the generated hardware axioms (one per primitive)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Each axiom: name, class, file and line, proved or assumed, and the switches resting on it."""
+    uses: dict[str, int] = {}
+    if log is not None:
+        from godelmachine.cli_log import records_of
+
+        records = records_of(log)
+        task = task or records[0]["task_file"]
+        for r in records:
+            if r.get("type") == "switch":
+                for name in r.get("axioms_used", []):
+                    uses[name] = uses.get(name, 0) + 1
+    axioms = axiom_set(task, installed_files(directory))
+    rows = [{"name": a.name, "class": a.cls, "file": a.source, "line": a.line, "status": a.status,
+             "proved_from": list(a.proved_from), "switches": uses.get(a.name, 0) if log is not None else None}
+            for a in axioms.axioms.values() if hardware or a.cls != "hardware"]
+    if as_json:
+        emit_json({"consistency": axioms.consistency, "axioms": rows})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Axioms ({axioms.consistency})")
+    for column in ("name", "class", "file:line", "status", *(["switches"] if log is not None else [])):
+        table.add_column(column)
+    for r in rows:
+        cells = [r["name"], r["class"], f"{r['file']}:{r['line']}", r["status"]]
+        table.add_row(*cells, *([str(r["switches"])] if log is not None else []))
+    Console().print(table)
+
+
+def checked(file: Path, task: str | None, directory: Path | None, protect: bool) -> tuple[Any, list[Any]]:
+    """The set with `file` added (syntax, sorts and consistency checked), and the file's axioms.
+    With `protect`, a file that touches the utility, the state or the hardware is refused
+    before anything else is checked."""
+    if not file.is_file():
+        raise UserError(f"{file}: no such axiom file")
+    existing = tuple(p for p in installed_files(directory) if p.name != file.name)
+    if protect:
+        parsed = axiom_set(task, (*existing, file), check=False)
+        problems = protection_problems([a for a in parsed.axioms.values() if a.source == str(file)])
+        if problems:
+            raise UserError(f"{file}: refused: " + "; ".join(problems))
+    axioms = axiom_set(task, (*existing, file))
+    added = [a for a in axioms.axioms.values() if a.source == str(file)]
+    return axioms, added
+
+
+@axioms_app.command("check")
+def check_command(
+    file: Path = typer.Argument(..., help="An axiom file."),
+    task: Optional[str] = typer.Option(None, help="Check against a task's axioms too."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Parse and sort-check a file, check it is consistent with the current set, and try to
+    prove each of its axioms from the set: proved (and from what), or assumed."""
+    axioms, added = checked(file, task, directory, protect=False)
+    problems = protection_problems(added)
+    report = [{"name": a.name, "class": a.cls, "line": a.line, "status": a.status, "proved_from": list(a.proved_from)}
+              for a in added]
+    if as_json:
+        emit_json({"file": str(file), "consistency": axioms.consistency, "axioms": report, "refused": problems})
+    else:
+        for r in report:
+            how = f"proved from {', '.join(r['proved_from'])} (rule smt)" if r["status"] == "proved" else "assumed"
+            typer.echo(f"{file}:{r['line']}: {r['name']}: {how}")
+        typer.echo(f"consistent with the current set: {axioms.consistency}")
+    if problems:
+        raise UserError(f"{file}: it cannot be added: " + "; ".join(problems))
+
+
+def protection_problems(added: list[Any]) -> list[str]:
+    from godelmachine.logic.terms import subterms
+
+    problems = []
+    for a in added:
+        if a.cls in PROTECTED_CLASSES:
+            problems.append(f"{a.name} (line {a.line}) is of class {a.cls}, which only the shipped files may extend")
+            continue
+        names = {t.name for t in subterms(a.statement) if t.kind in ("app", "sym")}
+        touched = sorted(n for n in names if n in PROTECTED_SYMBOLS or str(n).startswith("hw."))
+        if touched:
+            problems.append(f"{a.name} (line {a.line}) mentions {', '.join(touched)}: the utility, the machine's "
+                            "state and the hardware semantics are not the user's to axiomatize")
+    return problems
+
+
+@axioms_app.command("add")
+def add_command(
+    file: Path = typer.Argument(..., help="An axiom file to install."),
+    task: Optional[str] = typer.Option(None, help="Check against a task's axioms too."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Check a file and install it into the user's axiom directory; later runs load it."""
+    axioms, added = checked(file, task, directory, protect=True)
+    target_dir = user_axiom_dir(directory)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / (file.stem + ".axioms")
+    shutil.copyfile(file, target)
+    if as_json:
+        emit_json({"installed": str(target), "axioms": [a.name for a in added], "consistency": axioms.consistency})
+    else:
+        typer.echo(f"installed {target} ({len(added)} axiom(s)); later runs load it")
+
+
+@axioms_app.command("remove")
+def remove_command(
+    name: str = typer.Argument(..., help="The installed file's name (with or without .axioms)."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Take an installed axiom file out of the user's axiom directory."""
+    target = user_axiom_dir(directory) / (name if name.endswith(".axioms") else name + ".axioms")
+    if not target.is_file():
+        known = ", ".join(p.stem for p in installed_files(directory)) or "none"
+        raise UserError(f"no installed axiom file {name!r} in {user_axiom_dir(directory)} (installed: {known})")
+    target.unlink()
+    if as_json:
+        emit_json({"removed": str(target)})
+    else:
+        typer.echo(f"removed {target}")
