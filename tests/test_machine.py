@@ -97,6 +97,7 @@ def test_empirical_acceptance_takes_the_wrong_idiom_that_the_proof_mode_refuses(
     assert records and all(r["accepted"].startswith("empirical") for r in records)
     after = Program.from_source(records[0]["after"])
     initial = Program.from_source(read_log(log)[0]["solver"])
+    assert result["reward"] < result["instances"]  # the wrong answers earned nothing
     wrong = run(after, "solve", [Word(5), Word(0)]).value
     assert wrong != run(initial, "solve", [Word(5), Word(0)]).value  # 0 is no power of two
     done = gm("log", "verify", str(log), "--json")
@@ -140,6 +141,15 @@ def test_verify_refuses_a_switch_at_a_clock_its_state_readings_do_not_fit(runs, 
 
     done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
     assert done.returncode == 2 and "switch 1" in done.stderr and "not confirmed" in done.stderr
+
+
+def test_verify_refuses_a_log_with_a_switch_record_dropped(runs, tmp_path):
+    def change(records):
+        records.remove(next(r for r in records if r["type"] == "switch" and r["n"] == 1))
+
+    done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
+    assert done.returncode == 2
+    assert "switch 2: the code before the switch is not the code after the previous one" in done.stderr
 
 
 def test_verify_refuses_a_log_whose_axiom_file_changed(runs, tmp_path):

@@ -71,6 +71,8 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
     axioms = log_axioms(header)
     kernel = Kernel(axioms, prover=prover_named(solver))
     program = Program.from_source(header["solver"], source=f"{path} (header solver)")
+    if program != task_of(header).solver:
+        raise VerifyFailed(f"{path}: the header's initial solver is not the task file's")
     share, lifetime = Fraction(header["share"]), int(header["lifetime"])
     programs: dict[str, Program] = {program.digest: program}
     epochs: list[Epoch] = []
@@ -89,6 +91,8 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
             if record["switch_cost"] != cost:
                 raise VerifyFailed(f"the switchprog costs {cost} steps, not the {record['switch_cost']} logged")
             readings = record["readings"]
+            if readings[0] != first_reading or readings[1] < readings[0]:
+                raise VerifyFailed(f"the state readings {readings} do not follow the previous epoch's (from {first_reading})")
             epochs.append(Epoch(readings[0], readings[1], share, previous_clock, record["clock"]))
             programs[after.digest] = after
             if record.get("accepted") == "proof":
@@ -103,7 +107,7 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
                 result.empirical += 1
         except Refused as exc:
             raise VerifyFailed(f"{path}: switch {n}: the certificate does not check: {exc.reason}") from None
-        except VerifyFailed as exc:
+        except UserError as exc:  # VerifyFailed, or code in the record that does not read
             raise VerifyFailed(f"{path}: switch {n}: {exc.message}") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise VerifyFailed(f"{path}: switch {n}: malformed record ({type(exc).__name__}: {exc})") from None
