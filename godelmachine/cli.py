@@ -7,7 +7,6 @@ bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import traceback
@@ -16,6 +15,7 @@ from typing import Any, Optional
 
 import typer
 
+from godelmachine.cli_common import emit_json
 from godelmachine.errors import EXIT_INTERNAL, EXIT_LIMIT, GMError, TrapError, UserError
 from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
 
@@ -44,10 +44,6 @@ def read_text(path: Path) -> str:
         raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
 @app.command("eval")

@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 import typer
 
+from godelmachine.cli_common import emit_json
 from godelmachine.errors import UserError
 
 axioms_app = typer.Typer(no_args_is_help=True, help="List, check, add and remove axiom files.")
@@ -43,12 +44,6 @@ def installed_files(directory: Path | None = None) -> tuple[Path, ...]:
     """The axiom files installed by `axioms add`, in name order (runs load them all)."""
     root = user_axiom_dir(directory)
     return tuple(sorted(root.glob("*.axioms"))) if root.is_dir() else ()
-
-
-def emit_json(data: Any) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
 def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> Any:

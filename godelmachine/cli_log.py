@@ -7,15 +7,10 @@ from typing import Any, Optional
 
 import typer
 
+from godelmachine.cli_common import emit_json
 from godelmachine.errors import UserError
 
 log_app = typer.Typer(no_args_is_help=True, help="Read a rewrite log, diff a switch's code, re-check every proof.")
-
-
-def emit_json(data: Any) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
 def records_of(path: Path) -> list[dict[str, Any]]:

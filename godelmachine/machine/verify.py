@@ -68,10 +68,11 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
     header = records[0]
     if records[-1].get("type") != "end":
         raise VerifyFailed(f"{path}: the log has no end record (the run did not finish)")
-    axioms = log_axioms(header)
+    task = task_of(header)
+    axioms = log_axioms(header, task)
     kernel = Kernel(axioms, prover=prover_named(solver))
     program = Program.from_source(header["solver"], source=f"{path} (header solver)")
-    if program != task_of(header).solver:
+    if program != task.solver:
         raise VerifyFailed(f"{path}: the header's initial solver is not the task file's")
     share, lifetime = Fraction(header["share"]), int(header["lifetime"])
     programs: dict[str, Program] = {program.digest: program}
@@ -130,12 +131,12 @@ def prover_named(solver: str) -> Callable[..., Any]:
     raise UserError(f"unknown solver {solver!r}: z3 or cvc5")
 
 
-def log_axioms(header: dict[str, Any]) -> AxiomSet:
+def log_axioms(header: dict[str, Any], task: Task | None = None) -> AxiomSet:
     """The axiom set a run used, rebuilt from its task file and the axiom files its header names,
     each checked against the SHA-256 recorded there."""
     from godelmachine.machine.machine import task_axioms
 
-    task = task_of(header)
+    task = task or task_of(header)
     axioms = task_axioms(task, extra_axiom_files(header, task))
     for name, digest in header["axiom_files"].items():
         if axioms.files.get(name) != digest:
