@@ -141,13 +141,14 @@ def tasks_command(as_json: bool = typer.Option(False, "--json", help="Print the 
 
 @app.command("run")
 def run_command(
-    task: str = typer.Argument(..., help="A built-in task (godelmachine tasks) or a task file."),
+    task: Optional[str] = typer.Argument(None, help="A built-in task (godelmachine tasks) or a task file."),
     lifetime: Optional[int] = typer.Option(None, min=1, help="Steps to live (default: the task's)."),
     seed: int = typer.Option(0, help="Seeds the instances, the rewards and every sample."),
     axioms: list[Path] = typer.Option(None, "--axioms", help="An extra axiom file (repeatable), after those installed by `axioms add`."),
     log: Optional[Path] = typer.Option(None, help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
     accept: str = typer.Option("proof", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
     search: bool = typer.Option(True, "--search/--no-search", help="Run the proof searcher at all."),
+    resume: Optional[Path] = typer.Option(None, help="Continue the run whose log this is (a killed run); takes everything else from the log."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (no live display)."),
 ) -> None:
     """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
@@ -155,21 +156,54 @@ def run_command(
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.task import load_task
 
-    if accept not in ("proof", "empirical"):
-        raise UserError(f"--accept must be proof or empirical, not {accept!r}")
-    loaded = load_task(task)
-    path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
-    if accept == "empirical" and not as_json:
+    if resume is not None:
+        given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0,
+                 "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search}
+        if any(given.values()):
+            raise UserError(f"--resume takes the task and every setting from the log; drop {', '.join(k for k, v in given.items() if v)}")
+        machine = resumed_machine(resume, as_json)
+        if machine is None:
+            return
+        path = resume
+    else:
+        if task is None:
+            raise UserError("name a task (godelmachine tasks lists them) or give --resume LOG")
+        if accept not in ("proof", "empirical"):
+            raise UserError(f"--accept must be proof or empirical, not {accept!r}")
+        loaded = load_task(task)
+        path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
+        extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
+        machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
+                          mode=accept, search=search)
+    if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
-    extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
-    machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                      mode=accept, search=search)
     if as_json:
         result = machine.run()
         emit_json(result_record(result, path))
     else:
         result = run_with_progress(machine)
         show_result(result, path)
+
+
+def resumed_machine(path: Path, as_json: bool) -> Any:
+    """The machine that continues the run logged at `path`, or None if that run had ended."""
+    from godelmachine.machine.log import Recovered
+    from godelmachine.machine.machine import Machine
+
+    recovered = Recovered(path)
+    if recovered.torn:
+        typer.echo(f"{path}: dropped a torn last line ({len(recovered.torn)} bytes, cut off by the kill); "
+                   f"{len(recovered.lines)} whole records kept", err=True)
+    if recovered.complete:
+        if recovered.torn:  # an end record followed by bytes: repair the file all the same
+            with open(path, "r+b") as f:
+                f.truncate(recovered.whole_bytes)
+        message = f"{path}: the run is complete (the log ends with its end record); nothing to resume"
+        emit_json({"log": str(path), "complete": True}) if as_json else typer.echo(message)
+        return None
+    if not as_json:
+        typer.echo(f"{path}: re-executing {len(recovered.lines)} logged records, checking each, then continuing", err=True)
+    return Machine.resume(recovered, path)
 
 
 def run_with_progress(machine: Any) -> Any:

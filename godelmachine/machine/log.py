@@ -9,14 +9,22 @@ bytes. Record types (the schema is documented in docs/log.md):
               certificate, axioms used, state readings, the utility bounds of both branches
     refusals  candidates refused since the last such record, counted by status, with examples
     end       clock, instances, reward, switches, time to the first switch
+
+Resuming (`godelmachine run --resume LOG`) re-executes the run from its header: the run is
+deterministic, so it writes the same records again, and `RunLog` checks each one against the
+record already on disk instead of writing it, then appends from the first record the log does
+not have. The log is its own checkpoint (see docs/log.md for why there is no other).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from pathlib import Path
 from typing import Any
+
+from godelmachine.errors import Pos, UserError
 
 SCHEMA = 1
 
@@ -25,34 +33,92 @@ def encode(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-class RunLog:
-    """Writes records to `path` (or only keeps them, when `path` is None)."""
+class ResumeMismatch(UserError):
+    """The resumed run wrote a record other than the one the log has at that line."""
 
-    def __init__(self, path: Path | None) -> None:
+
+class RunLog:
+    """Writes records to `path` (or only keeps them, when `path` is None). With `resume`, the
+    records already in the file are expected again, in order, and only checked."""
+
+    def __init__(self, path: Path | None, resume: "Recovered | None" = None) -> None:
         self.path = path
         self.records: list[dict[str, Any]] = []
         self.file = None
+        self.expected: deque[str] = deque()
+        self.line = 0
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(path, "w", encoding="utf-8")
+            if resume is not None:
+                self.expected.extend(resume.lines)
+                with open(path, "r+b") as f:  # drop a torn last line: it is not a record
+                    f.truncate(resume.whole_bytes)
+                    os.fsync(f.fileno())
+            self.file = open(path, "a" if resume is not None else "w", encoding="utf-8")
 
     def write(self, record: dict[str, Any]) -> None:
         self.records.append(record)
+        self.line += 1
+        text = encode(record)
+        if self.expected:
+            on_disk = self.expected.popleft()
+            if on_disk != text:
+                raise ResumeMismatch(mismatch(on_disk, text), Pos(str(self.path), self.line, 1))
+            return
         if self.file is not None:
-            self.file.write(encode(record) + "\n")
+            self.file.write(text + "\n")
             self.file.flush()
             os.fsync(self.file.fileno())
 
     def close(self) -> None:
+        if self.expected:
+            raise ResumeMismatch("the log has records after the resumed run's end",
+                                 Pos(str(self.path), self.line + 1, 1))
         if self.file is not None:
             self.file.close()
             self.file = None
 
 
+def mismatch(on_disk: str, written: str) -> str:
+    """Which field of a record differs between the log and the resumed run."""
+    a, b = json.loads(on_disk), json.loads(written)
+    if a.get("type") != b.get("type"):
+        return f"the log has a {a.get('type')} record here, the resumed run wrote a {b.get('type')} record"
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) != b.get(key):
+            shown = [json.dumps(x)[:80] for x in (a.get(key), b.get(key))]
+            return (f"the resumed run's {a['type']} record differs in {key!r}: {shown[0]} in the log, {shown[1]} now "
+                    "(a different version, task file or axiom file?)")
+    return "the resumed run's record differs from the log's"
+
+
+class Recovered:
+    """The whole records of a log that a kill may have cut short, and what was torn off."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read the log ({exc.strerror})") from None
+        self.whole_bytes = data.rfind(b"\n") + 1
+        self.torn = data[self.whole_bytes:]
+        self.lines = data[:self.whole_bytes].decode("utf-8", errors="replace").splitlines()
+        for number, line in enumerate(self.lines, 1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"not a JSON record ({exc.msg}); only the last line can be torn by a kill",
+                                Pos(str(path), number, exc.colno)) from None
+            if not isinstance(record, dict) or "type" not in record:
+                raise UserError("a log record is a JSON object with a type", Pos(str(path), number, 1))
+        if not self.lines or json.loads(self.lines[0])["type"] != "header":
+            raise UserError(f"{path}: the log has no whole header record, so there is no run to resume")
+        self.header: dict[str, Any] = json.loads(self.lines[0])
+        self.complete = json.loads(self.lines[-1])["type"] == "end"
+
+
 def read_log(path: Path) -> list[dict[str, Any]]:
     """The records of a log; a UserError names the first line that is not a record."""
-    from godelmachine.errors import Pos, UserError
-
     records = []
     try:
         text = path.read_text(encoding="utf-8")

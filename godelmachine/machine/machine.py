@@ -36,7 +36,7 @@ from godelmachine.logic.axioms import AxiomSet, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.terms import show as show_term
-from godelmachine.machine.log import SCHEMA, RunLog
+from godelmachine.machine.log import SCHEMA, Recovered, RunLog
 from godelmachine.machine.task import Task
 from godelmachine.search.candidates import replace_definitions
 from godelmachine.search.searcher import Searcher, SwitchEvent
@@ -92,7 +92,8 @@ def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> Axio
 
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
-                 log_path: Path | None = None, mode: str = "proof", search: bool = True) -> None:
+                 log_path: Path | None = None, mode: str = "proof", search: bool = True,
+                 resume: Recovered | None = None) -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -112,9 +113,21 @@ class Machine:
         self.pending: list[tuple[Any, ...]] = []
         self.readings: list[StateReading] = []
         self.epoch_reading = 0  # the first state reading since the last switch
-        self.log = RunLog(log_path)
+        self.log = RunLog(log_path, resume)
         self.clock = 0
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
+
+    @classmethod
+    def resume(cls, recovered: Recovered, path: Path) -> "Machine":
+        """The machine of the run whose log is at `path`, set to re-execute it from its header:
+        the task file and axiom files the header names (checked by SHA-256), its seed,
+        lifetime, mode and search setting. Its log checks the records already on disk."""
+        from godelmachine.machine.verify import extra_axiom_files, task_of
+
+        header = recovered.header
+        task = task_of(header)
+        return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
+                   log_path=path, mode=header["mode"], search=header["search"], resume=recovered)
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra)
