@@ -14,14 +14,14 @@ log_app = typer.Typer(no_args_is_help=True, help="Read a rewrite log, diff a swi
 
 
 def records_of(path: Path) -> list[dict[str, Any]]:
-    from godelmachine.machine.log import read_log
-    from godelmachine.machine.report import header_of
+    """The records of a log, each of the shape the machine writes (a UserError names the line)."""
+    from godelmachine.machine.records import read_records
 
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, not a log file")
     if not path.is_file():
         raise UserError(f"{path}: no such log file")
-    records = read_log(path)
-    header_of(records, str(path))
-    return records
+    return read_records(path)
 
 
 @log_app.command("show")
@@ -68,15 +68,24 @@ def show_command(
     console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
 
 
+def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
+    """Where an axiom a proof rests on comes from: file, line, proved or assumed. A
+    `distribution.NAME` is the task's instance law, assumed like every environment axiom."""
+    if name in axioms.axioms:
+        a = axioms.axioms[name]
+        return {"name": name, "file": a.source, "line": a.line, "status": a.status}
+    law = axioms.distributions.get(name.removeprefix("distribution."))
+    return {"name": name, "file": law.source if law else None, "line": law.line if law else None,
+            "status": "assumed" if law else "unknown"}
+
+
 def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
     from godelmachine.machine import report
     from godelmachine.machine.verify import log_axioms
 
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)
-    axioms = log_axioms(records[0]).axioms
-    used = [{"name": a, "file": axioms[a].source if a in axioms else None, "line": axioms[a].line if a in axioms else None,
-             "status": axioms[a].status if a in axioms else None} for a in record.get("axioms_used", [])]
+    used = [axiom_origin(log_axioms(records[0]), a) for a in record.get("axioms_used", [])]
     if as_json:
         emit_json({"switch": record, "axioms": used, "refuted_rivals": rivals})
         return

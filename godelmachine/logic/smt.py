@@ -37,6 +37,11 @@ from godelmachine.logic.terms import (
 
 RANDOM_SEED = 0
 DEFAULT_RLIMIT = 20_000_000
+# A safety net, not a budget: some of Z3's nonlinear procedures do not stop at the rlimit (a
+# consistency check with one nonlinear integer lemma ran for more than ten minutes here). A
+# query that reaches this wall-clock limit is `unknown`, a refusal like any other; only such
+# a query makes a run depend on the machine's speed.
+WALL_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ def _solver(ctx: z3.Context, rlimit: int) -> z3.Solver:
     solver = z3.Solver(ctx=ctx)
     solver.set("rlimit", rlimit)
     solver.set("random_seed", RANDOM_SEED)
+    solver.set("timeout", WALL_TIMEOUT_MS)
     return solver
 
 
@@ -200,7 +206,9 @@ def prove(premises: Sequence[Term], goal: Term, rlimit: int = DEFAULT_RLIMIT) ->
         )
         return SmtResult("refuted", used, "the goal's negation is satisfiable", values)
     reason = solver.reason_unknown()
-    if reason in ("canceled", "resource limit reached") or used >= rlimit:
+    if reason == "timeout":
+        reason = f"wall-clock safety limit of {WALL_TIMEOUT_MS // 1000} s reached (Z3 did not stop at its rlimit)"
+    elif reason in ("canceled", "resource limit reached") or used >= rlimit:
         reason = f"budget exhausted: rlimit {rlimit} spent"
     return SmtResult("unknown", used, reason)
 

@@ -90,6 +90,14 @@ def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> Axio
     return load_axioms([*texts, *task.environment_files, *extra], check=check)
 
 
+def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
+    """The environment axioms of the task's own axiom files and the user's (installed or
+    --axioms): facts the proof searcher cites in its obligations and induction steps, so that
+    a lemma a user adds can carry a proof step the prover cannot do alone within its budget."""
+    sources = {str(f) for f in files}
+    return tuple(kernel.axiom(a.name) for a in kernel.axioms.axioms.values() if a.source in sources and a.cls == "environment")
+
+
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
@@ -105,6 +113,7 @@ class Machine:
         self.share = task.search_share if search else Fraction(0)
         self.axioms = self.load_axioms(axiom_files)
         self.kernel = Kernel(self.axioms, state=self.read_state)
+        self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
         self.searcher = Searcher(self, task.techniques)
         self.instance_rng = np.random.default_rng([seed, 0])

@@ -10,7 +10,7 @@ nothing here is believed: every candidate must still be proved by the kernel.
 | algebraic | local simplifications: x+0, x*1, double negation, constant folding, ifs with a known test, a repeated subexpression bound once by let |
 | closed-form | a polynomial in the one integer input, fitted to the solver's outputs, for a solver that loops |
 | iterate | a loop with a pair of accumulators for a function defined by an order-1 or order-2 recurrence |
-| superopt | small word expressions in size order (with Hacker's Delight idioms as seeds), for one-word helpers, filtered by test vectors |
+| superopt | small word expressions in size order (with Hacker's Delight idioms as seeds), or comparisons of them, for helpers of one or two words, filtered by test vectors |
 | comparators | comparator networks with fewer comparators than the solver's, filtered by the 0-1 principle |
 | policy | constant policies, one per action the current policy takes, for a finite instance space |
 | prune | a pruning rule for an enumerator's `redundant?` hook, skipping candidates equal to smaller ones |
@@ -138,16 +138,19 @@ def rename_shared(expr: Any, d: Any) -> Any:
 # --- a loop to its closed form -------------------------------------------------------------
 
 
+MAX_DEGREE = 4  # closed forms and loop invariants are polynomials of at most this degree
+
+
 def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Switchprog]:
-    """For solve(n): a polynomial of degree <= 3 through the outputs at lo..lo+3, if a fifth
-    point agrees, written as integer arithmetic (Horner form, one division)."""
+    """For solve(n): a polynomial of degree <= MAX_DEGREE through the outputs at lo, lo+1, ...,
+    if one more point agrees, written as integer arithmetic (Horner form, one division)."""
     from godelmachine.search.tactics import evaluate_poly, interpolate
 
     solve = program.lookup("solve")
     if len(solve.params) != 1:
         return []
-    xs = [lo + j for j in range(5) if lo + j <= hi]
-    if len(xs) < 5:
+    xs = [lo + j for j in range(MAX_DEGREE + 2) if lo + j <= hi]
+    if len(xs) < MAX_DEGREE + 2:
         return []
     ys = []
     for x in xs:
@@ -155,8 +158,8 @@ def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Swit
         if outcome.kind != "value" or type(outcome.value) is not int:
             return []
         ys.append(outcome.value)
-    coefficients = interpolate(list(zip(xs[:4], ys[:4])))
-    if evaluate_poly(coefficients, xs[4]) != ys[4] or len(coefficients) < 2:
+    coefficients = interpolate(list(zip(xs[:-1], ys[:-1])))
+    if evaluate_poly(coefficients, xs[-1]) != ys[-1] or len(coefficients) < 2:
         return []
     scale = 1
     for c in coefficients:
@@ -273,58 +276,122 @@ IDIOMS = [  # Hacker's Delight identities, as one-word-argument expressions of x
 
 _UNARY = ["wneg", "wnot"]
 _BINARY = ["wand", "wor", "wxor", "w+", "w-"]
-_LEAVES = ["x", "#x00000000", "#x00000001", "#xffffffff"]
+_COMMUTATIVE = ("wand", "wor", "wxor", "w+", "=")
+_CONSTANTS = ["#x00000000", "#x00000001", "#xffffffff"]
+_COMPARISONS = ["wult", "wule", "="]  # the tops of candidates for a helper that answers a boolean
 
 
-def word_expressions(max_ops: int) -> Iterable[Any]:
-    """Expressions in x (as data) by number of operations, leaves first."""
-    leaves = [datum(text) for text in _LEAVES]
-    by_size: list[list[Any]] = [leaves]
-    yield from leaves
+def word_levels(max_ops: int, variables: tuple[str, ...] = ("x",)) -> list[list[Any]]:
+    """Expressions in the variables (as data), level n holding those of n operations. Left out:
+    those equal to a smaller or another enumerated one by a plain identity (see `redundant`)."""
+    levels = [[datum(text) for text in [*variables, *_CONSTANTS]]]
     for size in range(1, max_ops + 1):
-        level = [make_list([op, e]) for op in _UNARY for e in by_size[size - 1]]
+        level = [make_list([op, e]) for op in _UNARY for e in levels[size - 1] if not redundant(op, e)]
         for left in range(size):
-            right = size - 1 - left
-            level += [make_list([op, a, b]) for op in _BINARY for a in by_size[left] for b in by_size[right]
-                      if not (values_equal(a, b) and op in ("wxor", "w-"))]
-        by_size.append(level)
+            level += [make_list([op, a, b]) for op in _BINARY for a in levels[left] for b in levels[size - 1 - left]
+                      if not redundant(op, a, b)]
+        levels.append(level)
+    return levels
+
+
+def word_expressions(max_ops: int, variables: tuple[str, ...] = ("x",)) -> Iterable[Any]:
+    """Expressions in the variables by number of operations, leaves first."""
+    for level in word_levels(max_ops, variables):
         yield from level
+
+
+def comparisons(max_ops: int, variables: tuple[str, ...] = ("x",)) -> Iterable[Any]:
+    """(wult a b), (wule a b) and (= a b) of word expressions, by number of operations, the
+    comparison counted as one."""
+    levels = word_levels(max_ops - 1, variables)
+    for size in range(max_ops):
+        for left in range(size + 1):
+            yield from (make_list([op, a, b]) for op in _COMPARISONS for a in levels[left] for b in levels[size - left]
+                        if not redundant(op, a, b))
+
+
+def redundant(op: str, *args: Any) -> bool:
+    """Is (op args...) equal to a smaller expression, or to one of the same size that is kept?
+    An operation on constants alone; a unary one on a unary one (-(-x) = x, -(~x) = x + 1, ...);
+    a binary one with the constant 0 or -1 (x & 0 = 0, x + -1 = x - 1, 0 - x = -x, ...) or the
+    same operand twice (x & x = x, x - x = 0; x + x stays); the second order of a commutative pair."""
+    if all(type(a) is Word for a in args):
+        return True
+    if len(args) == 1:
+        return type(args[0]) is Pair and args[0].head in _UNARY
+    a, b = args
+    if any(type(c) is Word and c.bits in (0, 0xFFFFFFFF) for c in args):
+        return True
+    if values_equal(a, b):
+        return op != "w+"
+    return op in _COMMUTATIVE and _order(a) > _order(b)
+
+
+def _order(e: Any) -> tuple[int, str]:
+    """Of a commutative pair, the order kept: variables, then operations, then constants."""
+    return (0 if type(e) is str else 2 if type(e) is Word else 1), show(e)
 
 
 # Test vectors: pseudo-random words (a fixed seed) and a few powers of two and masks, as a
 # superoptimizer tests its candidates. They leave out 0 on purpose: only the kernel's proof is
-# believed, and a candidate that is wrong only at 0 must be caught there.
+# believed, and a candidate that is wrong only at 0 must be caught there. Pairs, for helpers of
+# two words, have all numbers of leading zeros: the same number in one pair of three, numbers
+# one apart in another.
 TEST_WORDS = [random.Random(2011).getrandbits(32) | 1 << (i % 32) for i in range(20)] + \
     [1, 2, 8, 0x10000, 0x80000000, 0xFFFFFFFF, 0x80000001, 0x00F00000]
+
+
+def _test_pairs(count: int) -> list[tuple[int, int]]:
+    rng = random.Random(2011)
+    pairs = []
+    for i in range(count):
+        s = rng.randrange(32)
+        t = [s, min(31, max(0, s + rng.choice((-1, 1)))), rng.randrange(32)][i % 3]
+        pairs.append(((rng.getrandbits(32) | 1 << 31) >> s, (rng.getrandbits(32) | 1 << 31) >> t))
+    return pairs + [(1, 1), (1, 2), (2, 1), (0xFFFFFFFF, 1), (0x80000000, 0x7FFFFFFF), (0x12345678, 0x12345678)]
+
+
+TEST_PAIRS = _test_pairs(30)
 PER_HELPER = 4  # candidates kept for each helper, the cheapest of different behaviours
+SUPEROPT_OPS = 3  # operations in the largest enumerated expression
 
 
-def superopt(program: Program, runner: Runner, max_ops: int = 2, seeds: bool = True,
+def superopt(program: Program, runner: Runner, max_ops: int = SUPEROPT_OPS, seeds: bool = True,
              tests: list[int] | None = None) -> list[Switchprog]:
-    """For each helper of one word returning a word: replacements that agree on the test
-    vectors, in size order (idioms first, then enumerated expressions)."""
-    tests = TEST_WORDS if tests is None else tests
+    """For each helper of one or two words that answers a word or a boolean: replacements that
+    agree on the test vectors, in size order (idioms first, then enumerated expressions; a
+    comparison of word expressions for a boolean helper)."""
     found = []
     for d in program.definitions():
-        if d.name == "solve" or len(d.params) != 1:
+        if d.name == "solve" or len(d.params) not in (1, 2):
             continue
-        x = d.params[0]
+        if len(d.params) == 1:
+            vectors = [(Word(t),) for t in (TEST_WORDS if tests is None else tests)]
+        else:
+            vectors = [(Word(s), Word(t)) for s, t in TEST_PAIRS]
         wanted = []
-        for t in tests:
-            outcome = runner(program, d.name, (Word(t),))
-            if outcome.kind != "value" or type(outcome.value) is not Word:
+        for args in vectors:
+            outcome = runner(program, d.name, args)
+            if outcome.kind != "value" or type(outcome.value) not in (Word, bool):
                 break
             wanted.append(outcome.value)
         else:
-            old_cost = sum(runner(program, d.name, (Word(t),)).steps for t in tests)
-            pool = ([datum(text) for text in IDIOMS] if seeds else []) + list(word_expressions(max_ops))
+            if len({type(w) for w in wanted}) != 1:
+                continue
+            old_cost = sum(runner(program, d.name, args).steps for args in vectors)
+            params = tuple(d.params)
+            if type(wanted[0]) is bool:
+                pool = list(comparisons(max_ops, params))
+            else:
+                idioms = [datum(text) for text in IDIOMS] if seeds and len(params) == 1 else []
+                pool = idioms + list(word_expressions(max_ops, params if len(params) == 2 else ("x",)))
             mine: list[Switchprog] = []
             for expression in pool:
-                expr = substitute_var(expression, "x", x)
-                probe = Program.from_nodes([from_value(definition("probe", [x], expr))])
+                expr = substitute_var(expression, "x", params[0]) if len(params) == 1 else expression
+                probe = Program.from_nodes([from_value(definition("probe", params, expr))])
                 cost = 0
-                for t, w in zip(tests, wanted):  # stop at the first test the probe fails
-                    result = runner(probe, "probe", (Word(t),), False)
+                for args, w in zip(vectors, wanted):  # stop at the first test the probe fails
+                    result = runner(probe, "probe", args, False)
                     cost += result.steps
                     if result.kind != "value" or not values_equal(result.value, w):
                         break

@@ -250,7 +250,7 @@ class Searcher:
             kernel=machine.kernel, old=Solver(machine.solver, "solve", types), new=Solver(new_program, "solve", types),
             old_share=machine.share, new_share=new_share, reward_floor=machine.reward_floor,
             readings=lambda f: machine.kernel.state2theorem(f), lifetime=machine.lifetime,
-            reward_value=machine.task.expected_reward, cache=self.cache,
+            reward_value=machine.task.expected_reward, cache=self.cache, lemmas=machine.lemmas,
         )
         return True
 

@@ -72,6 +72,7 @@ class SwitchContext:
     lifetime: int
     reward_value: Callable[[tuple, Any], Fraction]  # expected reward of an output on an instance (untrusted)
     cache: dict[Any, Any] = field(default_factory=dict)
+    lemmas: tuple[Theorem, ...] = ()  # the user's environment lemmas, cited in obligations and induction steps
 
     @property
     def distribution(self) -> Distribution:
@@ -143,8 +144,8 @@ def loop_lemmas(ctx: SwitchContext, side: Solver, definition: Theorem, budget: B
         if predicate is None:
             continue
         base_goal, step_goal, _ = induction_goals(predicate, "k")
-        base_case = charged(budget, lambda: ctx.kernel.smt(base_goal, [definition], budget.rlimit(rlimit)))
-        step = charged(budget, lambda: ctx.kernel.smt(step_goal, [definition], budget.rlimit(rlimit)))
+        base_case = charged(budget, lambda: ctx.kernel.smt(base_goal, [definition, *ctx.lemmas], budget.rlimit(rlimit)))
+        step = charged(budget, lambda: ctx.kernel.smt(step_goal, [definition, *ctx.lemmas], budget.rlimit(rlimit)))
         lemma = charged(budget, lambda: ctx.kernel.induction(predicate, "k", base_case, step))
         ctx.cache[key] = lemma
         lemmas.append(lemma)
@@ -173,22 +174,23 @@ def bound_of(dist: Distribution) -> int:
 
 
 def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) -> Term | None:
-    """Interpolate acc(k) and cost(k) at k = 0..4 from the loop's own definition, and state them
-    as a polynomial (scaled to integers) and a linear cost."""
+    """Interpolate acc(k) and cost(k) at k = 0..MAX_DEGREE + 1 from the loop's own definition, and
+    state them as a polynomial (scaled to integers) and a linear cost."""
+    from godelmachine.search.candidates import MAX_DEGREE
     from godelmachine.search.evaluate import LoopEvaluator
 
     evaluator = LoopEvaluator(statement)
     k = sym("k", INT)
     try:
         samples = [(j, evaluator.value(app(f"{base}.acc0", [*head, int_(j)], INT)),
-                    evaluator.value(app(f"{base}.cost", [*head, int_(j)], INT))) for j in range(5)]
+                    evaluator.value(app(f"{base}.cost", [*head, int_(j)], INT))) for j in range(MAX_DEGREE + 2)]
     except (KeyError, AssertionError, TypeError):
         return None
     if any(a.sort != INT for _, a, _ in samples):
         return None
-    coefficients = interpolate([(j, a.name) for j, a, _ in samples[:4]])
-    if evaluate_poly(coefficients, 4) != samples[4][1].name:
-        return None  # not a polynomial of degree 3 or less
+    coefficients = interpolate([(j, a.name) for j, a, _ in samples[:-1]])
+    if evaluate_poly(coefficients, len(samples) - 1) != samples[-1][1].name:
+        return None  # not a polynomial of degree MAX_DEGREE or less
     step = samples[1][2].name - samples[0][2].name
     if any(c.name != step * j for j, _, c in samples):
         return None  # the cost is not linear in k
@@ -216,7 +218,7 @@ def power(x: Term, n: int) -> Term:
 
 
 def interpolate(points: Sequence[tuple[int, int]]) -> list[Fraction]:
-    """Coefficients c0..c3 of the polynomial through the points (Lagrange, exact)."""
+    """Coefficients c0, c1, ... of the polynomial through the points (Lagrange, exact)."""
     n = len(points)
     coefficients = [Fraction(0)] * n
     for i, (xi, yi) in enumerate(points):
@@ -253,7 +255,7 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
     """An obligation over the support. When Z3 says unknown, a search for a counterexample
     that the programs confirm (charged too) turns the refusal into `refuted` with it."""
     goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx), facts=premises)
-    cited = [*definitions, *premises]
+    cited = [*definitions, *premises, *ctx.lemmas]
     try:
         cases = case_split(ctx, goal)
         if not cases:
