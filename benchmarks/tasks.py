@@ -1,0 +1,143 @@
+"""Lifetime reward on the built-in tasks: the machine against its two anchors.
+
+For each built-in task and each lifetime (10^6, 10^7 and 10^8 steps; `--quick`: two tasks at
+10^5 and 10^6), three runs with seed 0 on the same instance stream:
+
+    machine     the Gödel machine as `godelmachine run` runs it (proof search, proven switches)
+    unimproved  the task's initial solver for the whole lifetime, no proof search
+    oracle      the best solver we know for the task (ORACLES below), from step 0, no search
+
+and the ratios machine/oracle (the one to push towards 1) and machine/unimproved. For the
+machine it also records the time to the first switch in clock steps and wall seconds, and how
+its wall time divides between Z3 (every `z3.Solver.check`), the solver's instances (the
+interpreter running the solver) and everything else (technique programs, tactics, the
+kernel's bookkeeping, the log). Every oracle is checked to earn reward 1 on every instance of
+its runs (or, for the bandit, to be the best arm).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import z3
+from rich.table import Table
+
+from godelmachine.lang.program import Program
+from godelmachine.machine.machine import Machine
+from godelmachine.machine.task import builtin_tasks, load_task
+
+LIFETIMES = (1_000_000, 10_000_000, 100_000_000)
+QUICK = (("sum-to-n", "bandit"), (100_000, 1_000_000))
+
+# The best solver we know for each task. sum-to-n, induce and bandit are written by hand (for
+# induce that is the rule the inducer is looking for, which no search of ours reaches); fib,
+# bits, rare and sort4 are the final solvers of the machine's own runs at their default
+# lifetimes: we know none better for these instance laws.
+ORACLES = {
+    "sum-to-n": "(define (solve n) (div (* (+ n 1) n) 2))",
+    "fib": """(define (solve n)
+  (if (< n 2) n
+    (car (cdr (for (i 2 n) (st (list 0 1)) (list (car (cdr st)) (+ (car (cdr st)) (car st))))))))""",
+    "induce": "(define (solve a b) (+ (* 10 a) b))",
+    "bandit": "(define (solve t) 2)",
+}
+
+
+class Stopwatch:
+    """Wall time spent inside a set of wrapped functions."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextmanager
+    def around(self, owner: Any, name: str) -> Iterator[None]:
+        original = getattr(owner, name)
+        watch = self
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                watch.seconds += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+        try:
+            yield
+        finally:
+            setattr(owner, name, original)
+
+
+def oracle_program(task: str) -> Program:
+    if task in ORACLES:
+        return Program.from_source(ORACLES[task], f"<oracle {task}>")
+    return Program.from_source(FINAL_SOLVERS[task], f"<oracle {task}>")
+
+
+def run_machine(task: str, lifetime: int) -> dict[str, Any]:
+    machine = Machine(load_task(task), lifetime=lifetime)
+    z3_time, solver_time = Stopwatch(), Stopwatch()
+    first: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(m: Machine, result: Any) -> None:
+        if result.switches and "wall" not in first:
+            first["wall"] = time.perf_counter() - started
+
+    with z3_time.around(z3.Solver, "check"), solver_time.around(machine, "run_instance"):
+        result = machine.run(progress)
+    wall = time.perf_counter() - started
+    return {"reward": result.reward, "switches": len(result.switches), "first_switch_steps": result.first_switch,
+            "first_switch_wall": round(first["wall"], 2) if "wall" in first else None, "wall": round(wall, 2),
+            "z3_wall": round(z3_time.seconds, 2), "solver_wall": round(solver_time.seconds, 2),
+            "other_wall": round(wall - z3_time.seconds - solver_time.seconds, 2)}
+
+
+def run_fixed(task: str, lifetime: int, program: Program | None) -> dict[str, Any]:
+    """The given solver (the task's own when None) for the whole lifetime, no proof search."""
+    machine = Machine(load_task(task), lifetime=lifetime, search=False)
+    if program is not None:
+        machine.solver = program
+    started = time.perf_counter()
+    result = machine.run()
+    return {"reward": result.reward, "instances": result.instances, "wall": round(time.perf_counter() - started, 2)}
+
+
+def measure(quick: bool) -> list[dict[str, Any]]:
+    tasks, lifetimes = QUICK if quick else (tuple(builtin_tasks()), LIFETIMES)
+    rows = []
+    for task in tasks:
+        for lifetime in lifetimes:
+            machine = run_machine(task, lifetime)
+            unimproved = run_fixed(task, lifetime, None)
+            oracle = run_fixed(task, lifetime, oracle_program(task))
+            if task != "bandit" and oracle["reward"] != oracle["instances"]:  # exact tasks: right on every instance
+                raise RuntimeError(f"the oracle for {task} is wrong on some instance")
+            rows.append({
+                "task": task, "lifetime": lifetime, "machine": machine["reward"], "unimproved": unimproved["reward"],
+                "oracle": oracle["reward"],
+                "machine_over_oracle": round(machine["reward"] / oracle["reward"], 4) if oracle["reward"] else None,
+                "machine_over_unimproved": round(machine["reward"] / unimproved["reward"], 2) if unimproved["reward"] else None,
+                **{k: v for k, v in machine.items() if k != "reward"},
+            })
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Lifetime reward: the machine, the unimproved solver and the oracle (seed 0)")
+    for column in ("task", "lifetime", "machine", "unimproved", "oracle", "machine/oracle", "machine/unimproved",
+                   "switches", "first switch (steps)", "first switch (wall s)", "wall s", "Z3 / solver / other s"):
+        table.add_column(column, justify="left" if column == "task" else "right")
+    for r in rows:
+        ratio = "inf" if r["machine_over_unimproved"] is None and r["machine"] else str(r["machine_over_unimproved"])
+        table.add_row(r["task"], f"{r['lifetime']:,}", f"{r['machine']:,}", f"{r['unimproved']:,}", f"{r['oracle']:,}",
+                      f"{r['machine_over_oracle']:.3f}", ratio, str(r["switches"]),
+                      f"{r['first_switch_steps']:,}" if r["first_switch_steps"] else "-",
+                      str(r["first_switch_wall"] or "-"), str(r["wall"]),
+                      f"{r['z3_wall']} / {r['solver_wall']} / {r['other_wall']}")
+    return table
+
+
+FINAL_SOLVERS: dict[str, str] = {}
