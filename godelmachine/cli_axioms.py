@@ -46,11 +46,23 @@ def installed_files(directory: Path | None = None) -> tuple[Path, ...]:
     return tuple(sorted(root.glob("*.axioms"))) if root.is_dir() else ()
 
 
+def readable(path: Path) -> Path:
+    """`path`, if it can be read as UTF-8 text (else a UserError naming it)."""
+    try:
+        path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the axiom file ({exc.strerror})") from None
+    return path
+
+
 def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> Any:
     from godelmachine.logic.axioms import load_axioms
     from godelmachine.machine.machine import task_axioms
     from godelmachine.machine.task import load_task
 
+    extra = tuple(readable(path) for path in extra)
     if task is not None:
         return task_axioms(load_task(task), extra, check=check)
     return load_axioms(extra, check=check)
@@ -128,7 +140,8 @@ def check_command(
         emit_json({"file": str(file), "consistency": axioms.consistency, "axioms": report, "refused": problems})
     else:
         for r in report:
-            how = f"proved from {', '.join(r['proved_from'])} (rule smt)" if r["status"] == "proved" else "assumed"
+            how = ("assumed" if r["status"] != "proved" else
+                   f"proved from {', '.join(r['proved_from'])} (rule smt)" if r["proved_from"] else "proved: it holds by itself (rule smt)")
             typer.echo(f"{file}:{r['line']}: {r['name']}: {how}")
         typer.echo(f"consistent with the current set: {axioms.consistency}")
     if problems:

@@ -135,9 +135,10 @@ def verify_command(
     from nothing but the log and the files it names (checked against its hashes)."""
     import time
 
+    records_of(log)  # a malformed log is refused before the kernel is loaded
+
     from godelmachine.machine.verify import verify_log
 
-    records_of(log)
     started = time.perf_counter()
     result = verify_log(log, solver=solver)
     seconds = time.perf_counter() - started

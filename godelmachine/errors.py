@@ -41,19 +41,27 @@ class Pos:
         return f"{self.source}:{self.line}:{self.col}"
 
 
+QUOTED_WIDTH = 1_000  # characters of the source line quoted on each side of the spot, at most
+
+
 def format_message(pos: Pos | None, kind: str, message: str) -> str:
-    """`file:line:col: kind: message`, then the source line and a caret under the spot."""
+    """`file:line:col: kind: message`, then the source line and a caret under the spot.
+
+    Lines are counted at "\\n" only, as the readers count them (a form feed or U+2028 inside
+    a line does not start a new one); a long line is quoted around the spot only."""
     if pos is None:
         return f"{kind}: {message}"
     head = f"{pos}: {kind}: {message}"
     text = _SOURCES.get(pos.source)
     if text is None:
         return head
-    lines = text.splitlines()
+    lines = text.split("\n")
     if not 1 <= pos.line <= len(lines):
         return head
-    line = lines[pos.line - 1].replace("\t", " ")
-    return f"{head}\n  {line}\n  {' ' * (pos.col - 1)}^"
+    line = "".join(c if c.isprintable() else " " for c in lines[pos.line - 1].rstrip("\r"))
+    start, end = max(0, pos.col - 1 - QUOTED_WIDTH), pos.col - 1 + QUOTED_WIDTH
+    before, after = ("..." if start else ""), ("..." if len(line) > end else "")
+    return f"{head}\n  {before}{line[start:end]}{after}\n  {' ' * (pos.col - 1 - start + len(before))}^"
 
 
 class GMError(Exception):

@@ -269,6 +269,11 @@ class ModuleCompiler:
             stmts += [s for arg in args for s in arg.stmts] + ["raise _ABORT"]  # always a type error
             return Code(tuple(stmts), "None", "any", cost)
         exprs = [self.coerce(arg, t, stmts) for arg, t in zip(args, types)]
+        if self.precise:  # the reference checks every argument's type before it charges: so must precise mode
+            for i, (param, arg) in enumerate(zip(prim.params, args)):
+                if param == "list" and arg.type == "any":
+                    exprs[i] = self.atomic(exprs[i], stmts)
+                    stmts.append(f"if not (type({exprs[i]}) is _Pair or type({exprs[i]}) is _Nil): raise _ABORT")
         cost += self.charge(stmts, prim.cost)
         templates = [prim.py or "", prim.py_pre or "", prim.py_post or ""]
         exprs = [self.atomic(x, stmts) if sum(t.count("{%d}" % i) for t in templates) > 1 or prim.py_pre else x
@@ -421,11 +426,19 @@ def checked_wrapper(prim: Primitive) -> Any:
     return wrapper
 
 
+# The only builtins the generated code uses. It is made from the syntax tree alone (user
+# names become F1, v2, ...; symbols and other data are constants K3 in the namespace; a
+# definition's name appears only as a repr() string), never from user text; and it sees no
+# other builtin, so even a bug in the compiler could not reach open, __import__ or eval.
+GENERATED_CODE_BUILTINS = {"abs": abs, "bool": bool, "int": int, "max": max, "min": min, "range": range, "type": type}
+
+
 class CompiledProgram:
     def __init__(self, program: Any, precise: bool) -> None:
         compiler = ModuleCompiler(program, precise)
         self.source = compiler.module()
         self.namespace: dict[str, Any] = {
+            "__builtins__": dict(GENERATED_CODE_BUILTINS),
             "_W": Word, "_FC": FastClosure, "_ABORT": _ABORT, "_BUDGET": _BUDGET, "_OOS": _OOS,
             "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil, "_NIL": NIL,
             "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, **compiler.constants,

@@ -46,6 +46,9 @@ class Program(ProgramValue):
                 raise UserError(f"{name!r} is defined twice", node.pos)
             if name in prims or name in SPECIAL_FORMS:
                 raise UserError(f"{name!r} is a primitive and cannot be redefined", pos)
+            for param, param_node in zip(params, node.items[1].items[1:]):  # as let and lambda refuse it
+                if param in prims:
+                    raise UserError(f"{param!r} is a primitive and cannot be rebound", param_node.pos)
             arities[name] = len(params)
         return cls((analyze_definition(node, arities, prims) for node in nodes), prims)
 

@@ -66,9 +66,11 @@ def classify_atom_text(text: str) -> Any:
     if text.startswith("#"):
         raise ValueError(f"unknown literal {text!r}: expected #t, #f, #x<hex> or #b<binary>")
     if _INT.fullmatch(text):
-        value = int(text)
+        # more than 19 digits is out of range: no need to convert (Python refuses 4,300 or more)
+        value = int(text) if len(text.lstrip("+-").lstrip("0")) <= 19 else INT_MAX + 1
         if not INT_MIN <= value <= INT_MAX:
-            raise ValueError(f"integer literal {text} is outside the integer range [{INT_MIN}, {INT_MAX}]")
+            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+            raise ValueError(f"integer literal {shown} is outside the integer range [{INT_MIN}, {INT_MAX}]")
         return value
     if text[0].isdigit() or (len(text) > 1 and text[0] in "+-" and text[1].isdigit()):
         raise ValueError(f"malformed number {text!r}")
@@ -108,9 +110,16 @@ def _lark_message(exc: UnexpectedInput) -> str:
     return "unexpected character"
 
 
+_TOO_DEEP = f"nesting deeper than {MAX_NESTING} levels (parentheses, and quotes: 'x is (quote x))"
+
+
 def _scan_parentheses(text: str, source: str) -> None:
-    """Find a stray ')', an unclosed '(' or nesting deeper than MAX_NESTING."""
-    opened: list[tuple[int, int]] = []
+    """Find a stray ')', an unclosed '(' or nesting deeper than MAX_NESTING.
+
+    A quote counts as a level too: `'x` reads as `(quote x)`, so a run of quotes nests as
+    deeply as that many parentheses would (and the reader's own recursion follows it)."""
+    opened: list[tuple[int, int, int]] = []  # line, column and levels (1 + the quotes before it)
+    depth = quotes = 0  # levels open, and quotes waiting for their datum
     line, col = 1, 0
     i, n = 0, len(text)
     while i < n:
@@ -118,26 +127,38 @@ def _scan_parentheses(text: str, source: str) -> None:
         col += 1
         if ch == "\n":
             line, col = line + 1, 0
+        elif ch in " \t\r\f":
+            pass
         elif ch == ";":
             while i + 1 < n and text[i + 1] != "\n":
                 i += 1
+        elif ch == "'":
+            quotes += 1
+            if depth + quotes > MAX_NESTING:
+                raise UserError(_TOO_DEEP, Pos(source, line, col))
         elif ch == "|":
             end = _BAR_SYMBOL.match(text, i)
             if end is None:
                 raise UserError("a |symbol| is not closed on its line", Pos(source, line, col))
             col += end.end() - 1 - i
             i = end.end() - 1
+            quotes = 0
         elif ch == "(":
-            opened.append((line, col))
-            if len(opened) > MAX_NESTING:
-                raise UserError(f"nesting deeper than {MAX_NESTING} parentheses", Pos(source, line, col))
+            opened.append((line, col, 1 + quotes))
+            depth += 1 + quotes
+            quotes = 0
+            if depth > MAX_NESTING:
+                raise UserError(_TOO_DEEP, Pos(source, line, col))
         elif ch == ")":
             if not opened:
                 raise UserError("unexpected ')' with no '(' to close", Pos(source, line, col))
-            opened.pop()
+            depth -= opened.pop()[2]
+            quotes = 0
+        else:  # a character of an atom: the quotes before it apply to it
+            quotes = 0
         i += 1
     if opened:
-        line, col = opened[-1]
+        line, col, _ = opened[-1]
         raise UserError("this '(' is never closed", Pos(source, line, col))
 
 

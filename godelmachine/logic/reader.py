@@ -10,6 +10,7 @@ comparison mixes Int and Real arguments, or divides with `/`, the Int ones are c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -49,6 +50,13 @@ class Atom:
     text: str
 
 
+# Terms nest at most this deep, in the text and after macros are expanded: every walker over
+# terms (the reader, the printer, the Z3 translation) recurses once per level, and Python's
+# default recursion limit must hold for all of them (Z3's own Python API fails near 250).
+MAX_TERM_NESTING = 200
+MAX_BV_WIDTH = 65_536  # bits of a bit-vector sort or literal
+MAX_DIGITS = 1_000  # digits of a numeral or decimal
+
 _KINDS = {"NUMERAL": "num", "DECIMAL": "dec", "HEX": "hex", "BINARY": "bin", "STRING": "str",
           "KEYWORD": "kw", "SYMBOL": "sym", "QUOTED_SYMBOL": "sym"}
 
@@ -72,8 +80,9 @@ def read_sexprs(text: str, source: str) -> tuple[SNode, ...]:
 
 
 def _scan_parentheses(text: str, source: str) -> None:
-    """Name the spot of a stray ')' or of a '(' that is never closed (strings, |symbols| and
-    comments skipped), which the parser alone would report at the end of the file."""
+    """Name the spot of a stray ')', of a '(' that is never closed (strings, |symbols| and
+    comments skipped), which the parser alone would report at the end of the file, or of
+    nesting deeper than MAX_TERM_NESTING."""
     opened: list[tuple[int, int]] = []
     line, col, i = 1, 0, 0
     closers = {'"': '"', "|": "|", ";": "\n"}
@@ -94,6 +103,8 @@ def _scan_parentheses(text: str, source: str) -> None:
             line, col = line + 1, 0
         elif ch == "(":
             opened.append((line, col))
+            if len(opened) > MAX_TERM_NESTING:
+                raise UserError(f"nesting deeper than {MAX_TERM_NESTING} parentheses", Pos(source, line, col))
         elif ch == ")":
             if not opened:
                 raise UserError("unexpected ')' with no '(' to close", Pos(source, line, col))
@@ -158,8 +169,19 @@ class TermReader:
         if type(node) is SList and len(node.items) == 3 and symbol_of(node.items[0]) == "_" \
                 and symbol_of(node.items[1]) == "BitVec" and type(node.items[2]) is SAtom \
                 and node.items[2].value.kind == "num":
-            return bv_sort(int(node.items[2].value.text))
+            return self.bv_sort(self.width(node.items[2]), node)
         raise UserError("unknown sort (expected Int, Real, Bool, (_ BitVec n) or a declared sort)", node.pos)
+
+    def width(self, node: SAtom) -> int:
+        text = node.value.text
+        if len(text) > 6 or not 1 <= int(text) <= MAX_BV_WIDTH:
+            raise UserError(f"a bit-vector width must be 1 to {MAX_BV_WIDTH} bits, not {text}", node.pos)
+        return int(text)
+
+    def bv_sort(self, width: int, node: SNode) -> str:
+        if width > MAX_BV_WIDTH:
+            raise UserError(f"a bit-vector literal of more than {MAX_BV_WIDTH} bits", node.pos)
+        return bv_sort(width)
 
     def term(self, node: SNode, scope: dict[str, Term] | None = None) -> Term:
         return self._term(node, scope or {})
@@ -176,6 +198,8 @@ class TermReader:
         if name == "let":
             return self._let(node, scope)
         if name == "!":
+            if len(node.items) < 2:
+                raise UserError("expected (! term :attribute value ...)", node.pos)
             return self._term(node.items[1], scope)
         if name == "_":
             return self._indexed_constant(node)
@@ -190,7 +214,10 @@ class TermReader:
             params, body = self.signature.macros[name]
             if [a.sort for a in args] != [s for _, s in params]:
                 raise UserError(f"{name} expects arguments of sorts {', '.join(s for _, s in params)}", node.pos)
-            return substitute(body, {sym(p, s): a for (p, s), a in zip(params, args)})
+            expanded = substitute(body, {sym(p, s): a for (p, s), a in zip(params, args)})
+            if term_depth(expanded) > MAX_TERM_NESTING:
+                raise UserError(f"{name}: the expanded macro nests deeper than {MAX_TERM_NESTING} levels", node.pos)
+            return expanded
         return self._apply(name, args, node.pos)
 
     def _apply(self, name: str, args: list[Term], pos: Pos | None) -> Term:
@@ -201,6 +228,8 @@ class TermReader:
             return builtin("-", const(0, a.sort), a) if a.sort in (INT, REAL) else self._fail(name, args, pos)
         if name == "/" and len(args) == 2 and all(a.is_const and a.sort in (INT, REAL) for a in args) and args[1].name:
             return const(Fraction(args[0].name) / args[1].name, REAL)  # a rational literal, as terms.show writes it
+        if name in ("and", "or") and not args:
+            raise UserError(f"{name} needs at least one argument", pos)
         if name in BUILTINS:
             if (name in _ARITH and {a.sort for a in args} == {INT, REAL}) or name == "/":
                 args = [ToReal(a) if a.sort == INT else a for a in args]
@@ -222,14 +251,16 @@ class TermReader:
 
     def _atom(self, node: SAtom, scope: dict[str, Term]) -> Term:
         atom: Atom = node.value
+        if atom.kind in ("num", "dec") and len(atom.text) > MAX_DIGITS:
+            raise UserError(f"a number of more than {MAX_DIGITS} digits", node.pos)
         if atom.kind == "num":
             return const(int(atom.text), INT)
         if atom.kind == "dec":
             return const(Fraction(atom.text), REAL)
         if atom.kind == "hex":
-            return const(int(atom.text[2:], 16), bv_sort(4 * (len(atom.text) - 2)))
+            return const(int(atom.text[2:], 16), self.bv_sort(4 * (len(atom.text) - 2), node))
         if atom.kind == "bin":
-            return const(int(atom.text[2:], 2), bv_sort(len(atom.text) - 2))
+            return const(int(atom.text[2:], 2), self.bv_sort(len(atom.text) - 2, node))
         if atom.kind != "sym":
             raise UserError(f"a {atom.kind} cannot be a term", node.pos)
         name = atom.text
@@ -277,10 +308,15 @@ class TermReader:
         if len(node.items) != 3 or type(node.items[1]) is not SList:
             raise UserError("expected (let ((x term) ...) body)", node.pos)
         inner = dict(scope)
+        bound: set[str] = set()
         for binding in node.items[1].items:
             if type(binding) is not SList or len(binding.items) != 2 or symbol_of(binding.items[0]) is None:
                 raise UserError("expected a binding (x term)", binding.pos)
-            inner[symbol_of(binding.items[0])] = self._term(binding.items[1], scope)  # type: ignore[index]
+            name = symbol_of(binding.items[0])
+            if name in bound:
+                raise UserError(f"{name!r} is bound twice in one let", binding.pos)
+            bound.add(name)  # type: ignore[arg-type]
+            inner[name] = self._term(binding.items[1], scope)  # type: ignore[index]
         return self._term(node.items[2], inner)
 
     def _indexed_operator(self, node: SNode) -> str:
@@ -291,11 +327,31 @@ class TermReader:
         raise UserError("unsupported indexed operator (only (_ int2bv 32))", node.pos)
 
     def _indexed_constant(self, node: SList) -> Term:
-        # (_ bvN W): the bit-vector N of width W
-        if len(node.items) == 3 and (name := symbol_of(node.items[1])) and name.startswith("bv") \
-                and name[2:].isdigit() and type(node.items[2]) is SAtom and node.items[2].value.kind == "num":
-            return const(int(name[2:]), bv_sort(int(node.items[2].value.text)))
+        # (_ bvN W): the bit-vector N of width W, N < 2^W
+        if len(node.items) == 3 and (name := symbol_of(node.items[1])) and re.fullmatch(r"bv[0-9]+", name) \
+                and len(name) <= MAX_DIGITS and type(node.items[2]) is SAtom and node.items[2].value.kind == "num":
+            width = self.width(node.items[2])
+            sort = self.bv_sort(width, node)
+            if int(name[2:]).bit_length() > width:
+                raise UserError(f"{name[2:]} does not fit in {width} bits", node.pos)
+            return const(int(name[2:]), sort)
         raise UserError("unsupported indexed term (expected (_ bvN width))", node.pos)
+
+
+def term_depth(term: Term) -> int:
+    """The nesting depth of a term (a leaf is 1), counted without recursion."""
+    depths: dict[int, int] = {}
+    stack: list[tuple[Term, bool]] = [(term, False)]
+    while stack:
+        t, done = stack.pop()
+        if id(t) in depths:
+            continue
+        if done or not t.args:
+            depths[id(t)] = 1 + max((depths[id(a)] for a in t.args), default=0)
+        else:
+            stack.append((t, True))
+            stack.extend((a, False) for a in t.args if id(a) not in depths)
+    return depths[id(term)]
 
 
 def parse_term(text: str, signature: Signature, scope: dict[str, Term] | None = None, source: str = "<term>") -> Term:

@@ -23,6 +23,7 @@ output on an instance, for the prover.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -30,17 +31,37 @@ from typing import Any
 
 import numpy as np
 
-from godelmachine.errors import UserError
+from godelmachine.errors import Pos, UserError
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.interpreter import run
-from godelmachine.lang.values import Pair, Trap, Word, show
+from godelmachine.lang.values import Nil, Pair, Trap, Word, show
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function
-from godelmachine.logic.terms import And, declarations, show as show_term
+from godelmachine.logic.terms import BUILTINS, And, declarations, show as show_term
 
 TYPES = ("int", "word", "bool")
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
+
+# Instance variables and the reward rule's parameters are written into the generated
+# environment axioms: they must be plain SMT-LIB symbols, not reserved words.
+SMT_NAME = re.compile(r"[A-Za-z~!@$^&*_\-+=<>.?/][A-Za-z0-9~!@$%^&*_\-+=<>.?/]*")
+SMT_RESERVED = frozenset(BUILTINS) | {"true", "false", "let", "forall", "exists", "_", "!", "as", "par", "reward-of"}
+
+
+def check_smt_name(name: str | None, what: str, pos: Pos | None) -> str:
+    """`name`, if it can stand for itself in the generated SMT-LIB axioms."""
+    if name is None or not SMT_NAME.fullmatch(name):
+        raise UserError(f"{what} must be a plain name (ASCII letters, digits and - _ . ? ! and the like, not "
+                        f"starting with a digit), not {name!r}: it is written into the task's SMT-LIB axioms", pos)
+    if name in SMT_RESERVED:
+        raise UserError(f"{what} cannot be named {name!r}, a reserved word of the task's SMT-LIB axioms", pos)
+    return name
+
+
+def comment_text(text: str) -> str:
+    """Text safe inside a `;` comment of generated axioms (no line breaks)."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,7 @@ class Task:
     text: str
     output_types: tuple[str, ...] = ("int",)  # the types of the solver's output, as the reward rule takes it
     environment_files: list[Path] = field(default_factory=list)
+    reward_pos: Pos | None = None  # where the reward section is, for errors about the rule
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -102,7 +124,7 @@ class Task:
         reward-of, from the reward rule."""
         sorts = [SORTS[t] for t in self.types]
         variables = " ".join(f"({n} {s})" for (n, _), s in zip(self.variables, sorts))
-        lines = ["(class environment)", f"; generated from the task file {self.path}",
+        lines = ["(class environment)", f"; generated from the task file {comment_text(self.path)}",
                  f"(distribution instance ({variables}) (product {' '.join(self.marginal_text())}))"]
         return "\n".join(lines + self.reward_axioms()) + "\n"
 
@@ -112,7 +134,7 @@ class Task:
             return None
         value = self.initial_reward
         return ("(class initial-state)\n"
-                f"; from the task file {self.path}: assumed, the initial solver's expected reward per instance\n"
+                f"; from the task file {comment_text(self.path)}: assumed, the initial solver's expected reward per instance\n"
                 f"(declare-const {initial_constant} Program)\n"
                 f"(axiom initial-solver-reward (>= (mean-reward {initial_constant}) (/ {value.numerator} {value.denominator})))\n")
 
@@ -135,9 +157,14 @@ class Task:
         try:
             sem = define_function(self.reward_program, entry, types)
         except Unsupported as exc:
-            raise UserError(f"{self.path}: the reward rule is outside the symbolic fragment: {exc}") from None
+            raise UserError(f"the reward rule is outside the symbolic fragment: {exc}", self.reward_pos) from None
         names = [n for n, _ in sem.params]
         bound = " ".join(f"({n} {s})" for n, s in sem.params)
+        wanted = "bool" if self.reward_kind == "exact" else "int"
+        if sem.shape != wanted:
+            got = "traps on every instance" if sem.shape == "trap" else f"returns a {sem.shape}"
+            raise UserError(f"the reward rule {entry} must return a{'n' if wanted == 'int' else ''} {wanted} "
+                            f"(reward {self.reward_kind}), but it {got}", self.reward_pos)
         ok, value = rhs(sem, "ok"), rhs(sem, "val")
         if self.reward_kind == "exact":
             reward = f"(ite {ok} (ite {value} 1.0 0.0) 0.0)"
@@ -145,7 +172,7 @@ class Task:
             reward = f"(ite {ok} (/ (to_real {value}) 1000.0) 0.0)"
         lines = [
             f"(declare-fun reward-of ({' '.join(s for _, s in sem.params)}) Real)",
-            f"; the reward rule ({self.reward_kind}), {entry} in the task file, as the prover sees it",
+            f"; the reward rule ({self.reward_kind}), {comment_text(entry)} in the task file, as the prover sees it",
             f"(axiom reward-of-rule (forall ({bound}) (= (reward-of {' '.join(names)}) {reward})))",
         ]
         loops = sem.statement.args[1:] if sem.statement.kind == "app" and sem.statement.name == "and" \
@@ -298,6 +325,7 @@ class TaskReader:
             text=text,
             output_types=self.outputs(sections.get("outputs"), reward_program, len(variables)),
             environment_files=self.environment(sections.get("environment")),
+            reward_pos=sections["reward"].pos,
         )
 
     def description(self, node: SList | None) -> str:
@@ -330,11 +358,14 @@ class TaskReader:
     def instance(self, node: SList) -> tuple[tuple[tuple[str, str], ...], tuple[Marginal, ...]]:
         if len(node.items) != 3 or type(node.items[1]) is not SList:
             raise UserError("expected (instance ((x type) ...) marginal ...)", node.pos)
-        variables = []
+        variables: list[tuple[str, str]] = []
         for item in node.items[1].items:
             if type(item) is not SList or len(item.items) != 2 or _sym(item.items[1]) not in TYPES:
                 raise UserError("expected (name int), (name word) or (name bool)", item.pos)
-            variables.append((_sym(item.items[0]) or "", _sym(item.items[1]) or ""))
+            name = check_smt_name(_sym(item.items[0]), "an instance variable", item.items[0].pos)
+            if any(name == other for other, _ in variables):
+                raise UserError(f"the instance variable {name!r} is declared twice", item.items[0].pos)
+            variables.append((name, _sym(item.items[1]) or ""))
         spec = node.items[2]
         parts = spec.items[1:] if type(spec) is SList and spec.items and _sym(spec.items[0]) == "product" else [spec]
         if len(parts) != len(variables):
@@ -354,21 +385,27 @@ class TaskReader:
         if kind == "uniform-word" and type_ == "word" and not values:
             return Marginal("uniform-word")
         if kind == "finite" and values:
-            table = []
-            for row, item in zip(values, node.items[2:]):
-                # a row is (weight value) or (numerator denominator value): weights as integers
-                cells = list(row) if hasattr(row, "head") or type(row).__name__ == "Nil" else []
-                if len(cells) == 2:
-                    weight, value = Fraction(cells[0]), cells[1]
-                elif len(cells) == 3:
-                    weight, value = Fraction(cells[0], cells[1]), cells[2]
-                else:
-                    raise UserError("expected a row (weight value) or (p q value)", item.pos)
-                table.append((weight, value))
+            table = [self.finite_row(type_, row, item) for row, item in zip(values, node.items[2:])]
             if sum(w for w, _ in table) != 1:
                 raise UserError("the weights of a finite marginal must add up to 1", node.pos)
             return Marginal("finite", table=tuple(table))
         raise UserError(f"a bad marginal for {name} ({type_})", node.pos)
+
+    def finite_row(self, type_: str, row: Any, item: SNode) -> tuple[Fraction, Any]:
+        """A row (weight value) or (numerator denominator value): integer weights, a value of
+        the variable's type."""
+        cells = list(row) if type(row) in (Pair, Nil) else []
+        if len(cells) not in (2, 3) or not all(type(c) is int for c in cells[:-1]):
+            raise UserError("expected a row (weight value) or (p q value), with integers p and q", item.pos)
+        if len(cells) == 3 and cells[1] <= 0:
+            raise UserError("the denominator of a weight (p q value) must be positive", item.pos)
+        weight = Fraction(cells[0], cells[1] if len(cells) == 3 else 1)
+        if weight < 0:
+            raise UserError("a weight must not be negative", item.pos)
+        value = cells[-1]
+        if {"int": int, "word": Word, "bool": bool}[type_] is not type(value):
+            raise UserError(f"expected a value of type {type_}, got {show(value)}", item.pos)
+        return weight, value
 
     def program(self, forms: tuple[SNode, ...], where: SNode) -> Program:
         if not forms:
@@ -381,19 +418,29 @@ class TaskReader:
             raise UserError("expected (reward exact (define ...)) or (reward bernoulli (define ...))", node.pos)
         program = self.program(node.items[2:], node)
         entry = program.names()[0]
-        if len(program.lookup(entry).params) <= arity:
+        definition = program.lookup(entry)
+        if len(definition.params) <= arity:
             raise UserError(f"the reward rule {entry} takes the instance's {arity} value(s), then the output",
                             node.items[2].pos)
+        for param in definition.params:
+            check_smt_name(param, "a parameter of the reward rule", definition.pos)
         return kind, program
 
     def techniques(self, node: SList | None) -> tuple[tuple[str, Fraction], ...]:
         if node is None:
             return ()
+        known = technique_names()
         result = []
         for item in node.items[1:]:
             if type(item) is SList and len(item.items) == 2 and _sym(item.items[0]) and \
                     type(item.items[1]) is SAtom and type(item.items[1].value) is int and item.items[1].value > 0:
-                result.append((_sym(item.items[0]) or "", Fraction(item.items[1].value)))
+                name = _sym(item.items[0]) or ""
+                if name not in known:
+                    raise UserError(f"unknown proof technique {name!r}; the techniques are {', '.join(known)}",
+                                    item.items[0].pos)
+                if any(name == other for other, _ in result):
+                    raise UserError(f"the technique {name!r} is listed twice", item.items[0].pos)
+                result.append((name, Fraction(item.items[1].value)))
             else:
                 raise UserError("expected (technique-name prior) with a positive integer prior", item.pos)
         return tuple(result)
@@ -420,6 +467,12 @@ class TaskReader:
         if len(types) != count or not all(t in TYPES for t in types):
             raise UserError(f"expected (outputs type ...) with {count} type(s) among int, word, bool", node.pos)
         return types
+
+
+def technique_names() -> list[str]:
+    """The proof techniques a task may name: godelmachine/search/techniques/*.gm but the library."""
+    techniques = Path(__file__).resolve().parent.parent / "search" / "techniques"
+    return sorted(p.stem for p in techniques.glob("*.gm") if p.stem != "library")
 
 
 def _sym(node: SNode) -> str | None:

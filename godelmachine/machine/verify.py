@@ -30,7 +30,7 @@ from godelmachine.logic.axioms import AxiomSet
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, solver_constant
 from godelmachine.logic.terms import Add, int_, show
-from godelmachine.machine.log import read_log
+from godelmachine.machine.records import read_records
 from godelmachine.machine.task import Task, builtin_tasks, load_task
 
 
@@ -62,9 +62,10 @@ class Verified:
 def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None) -> Verified:
     """Check the log; `solver` is "z3" or "cvc5" (every smt node decided by that solver);
     `on_switch` sees each switch's re-made final theorem."""
-    records = read_log(path)
-    if not records or records[0].get("type") != "header":
-        raise VerifyFailed(f"{path}: the log does not start with a header record")
+    try:
+        records = read_records(path)
+    except UserError as exc:
+        raise VerifyFailed(exc.message, exc.pos) from None
     header = records[0]
     if records[-1].get("type") != "end":
         raise VerifyFailed(f"{path}: the log has no end record (the run did not finish)")
