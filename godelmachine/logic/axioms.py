@@ -359,6 +359,8 @@ def load_axioms(files: Iterable[Path | tuple[str, str]] = (), shipped: bool = Tr
             continue
         try:
             sources.append((name or str(path), path.read_text(encoding="utf-8")))
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot read the axiom file ({exc.strerror})") from None
     return _load(tuple(sources), check)

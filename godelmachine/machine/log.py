@@ -102,7 +102,8 @@ class Recovered:
             raise UserError(f"{path}: cannot read the log ({exc.strerror})") from None
         self.whole_bytes = data.rfind(b"\n") + 1
         self.torn = data[self.whole_bytes:]
-        self.lines = data[:self.whole_bytes].decode("utf-8", errors="replace").splitlines()
+        # split at newlines only: a record's strings may hold U+2028 and the like
+        self.lines = data[:self.whole_bytes].decode("utf-8", errors="replace").split("\n")[:-1]
         for number, line in enumerate(self.lines, 1):
             try:
                 record = json.loads(line)
@@ -124,7 +125,8 @@ def read_log(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read the log ({exc})") from None
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.split("\n")  # newlines only: a record's strings may hold U+2028 and the like
+    for number, line in enumerate(lines[:-1] if lines[-1] == "" else lines, 1):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
