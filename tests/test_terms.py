@@ -89,3 +89,10 @@ def test_quantifiers_declarations_and_reals() -> None:
     assert show(parse_term("(+ 1 2.5)", signature)) == "(+ 1.0 (/ 5.0 2.0))" or parse_term("(+ 1 2.5)", signature).is_const
     assert app("f", [int_(1)], INT).sort == INT and const(True, BOOL) is parse_term("true", signature)
     assert set(BUILTINS) >= {"bvadd", "bv2nat", "(_ int2bv 32)", "ite", "=>"}
+
+
+def test_a_non_ascii_symbol_prints_quoted_and_reads_back() -> None:
+    e = sym("é", INT)
+    text = show(raw("+", e, e))
+    assert "|é|" in text
+    assert parse_term(text, Signature(), {"é": e}) is raw("+", e, e)

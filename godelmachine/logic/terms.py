@@ -563,7 +563,7 @@ def quantified_body(term: Term) -> tuple[tuple[tuple[str, str], ...], Term]:
 
 
 def show_symbol(name: str) -> str:
-    if name and all(c.isalnum() or c in "~!@$%^&*_-+=<>.?/" for c in name) and not name[0].isdigit():
+    if name and all((c.isascii() and c.isalnum()) or c in "~!@$%^&*_-+=<>.?/" for c in name) and not name[0].isdigit():
         return name
     if "|" in name or "\\" in name:
         raise ValueError(f"symbol {name!r} cannot be written in SMT-LIB")
