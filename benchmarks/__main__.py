@@ -12,10 +12,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import interpreter
+from benchmarks import hackers_delight, interpreter, tasks
+from benchmarks import adversarial
 from benchmarks.machine import describe
 
-SUITES = {"interpreter": interpreter}
+SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a smoke test")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
     args = parser.parse_args(argv)
-    console = Console(width=120)
+    console = Console(width=160)
     machine = describe()
     console.print(f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, z3 {machine['z3']}")
     args.results.mkdir(parents=True, exist_ok=True)

@@ -21,3 +21,8 @@ def test_quick_benchmarks_run_and_write_results(tmp_path: Path) -> None:
     programs = {row["program"]: row for row in data["rows"]}
     assert set(programs) == {"summing loop", "recursive fib", "list processing", "bit-twiddling loop"}
     assert programs["summing loop"]["steps"] == 1 + 1 + 2 * 50_001  # sum-to 50,000: i from 0
+    runs = {(row["task"], row["lifetime"]): row for row in json.loads((tmp_path / "tasks-quick.json").read_text())["rows"]}
+    assert set(runs) == {("fib", 100_000), ("fib", 2_000_000), ("bandit", 100_000)}
+    fib = runs["fib", 2_000_000]
+    assert fib["switches"] >= 1 and fib["machine"] > fib["unimproved"] and fib["oracle"] > fib["machine"]
+    assert fib["z3_wall"] > 0 and fib["solver_wall"] > 0 and fib["first_switch_steps"] == 1_052_787
