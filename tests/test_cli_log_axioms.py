@@ -3,6 +3,8 @@ axioms list | check | add | remove` on real axiom files, through the command lin
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -14,6 +16,8 @@ import numpy as np
 from cli_helpers import gm
 from godelmachine.logic.cvc5_backend import decide
 from godelmachine.machine.log import read_log
+
+pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 
 LEMMA = """(class reward)
 ; follows from mean-reward-is-bounded

@@ -7,6 +7,8 @@ The real runs are made once per session by the `runs` fixture (tests/conftest.py
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task
 
 from conftest import BANDIT_LIFETIME
+
+pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 
 
 def switches(log: Path) -> list[dict]:
