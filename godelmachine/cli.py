@@ -187,7 +187,7 @@ def run_command(
 
 def resumed_machine(path: Path, as_json: bool) -> Any:
     """The machine that continues the run logged at `path`, or None if that run had ended."""
-    from godelmachine.machine.log import Recovered
+    from godelmachine.machine.records import Recovered
     from godelmachine.machine.machine import Machine
 
     recovered = Recovered(path)

@@ -15,7 +15,7 @@ import numpy as np
 
 from cli_helpers import gm
 from godelmachine.logic.cvc5_backend import decide
-from godelmachine.machine.log import read_log
+from godelmachine.machine.records import read_records as read_log
 
 pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 

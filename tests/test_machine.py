@@ -16,7 +16,7 @@ from cli_helpers import gm
 from godelmachine.lang.interpreter import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
-from godelmachine.machine.log import read_log
+from godelmachine.machine.records import read_records as read_log
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task
 

@@ -22,9 +22,12 @@ import json
 import os
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from godelmachine.errors import Pos, UserError
+
+if TYPE_CHECKING:
+    from godelmachine.machine.records import Recovered
 
 SCHEMA = 1
 
@@ -90,48 +93,3 @@ def mismatch(on_disk: str, written: str) -> str:
             return (f"the resumed run's {a['type']} record differs in {key!r}: {shown[0]} in the log, {shown[1]} now "
                     "(a different version, task file or axiom file?)")
     return "the resumed run's record differs from the log's"
-
-
-class Recovered:
-    """The whole records of a log that a kill may have cut short, and what was torn off."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"{path}: cannot read the log ({exc.strerror})") from None
-        self.whole_bytes = data.rfind(b"\n") + 1
-        self.torn = data[self.whole_bytes:]
-        # split at newlines only: a record's strings may hold U+2028 and the like
-        self.lines = data[:self.whole_bytes].decode("utf-8", errors="replace").split("\n")[:-1]
-        for number, line in enumerate(self.lines, 1):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"not a JSON record ({exc.msg}); only the last line can be torn by a kill",
-                                Pos(str(path), number, exc.colno)) from None
-            if not isinstance(record, dict) or "type" not in record:
-                raise UserError("a log record is a JSON object with a type", Pos(str(path), number, 1))
-        if not self.lines or json.loads(self.lines[0])["type"] != "header":
-            raise UserError(f"{path}: the log has no whole header record, so there is no run to resume")
-        self.header: dict[str, Any] = json.loads(self.lines[0])
-        self.complete = json.loads(self.lines[-1])["type"] == "end"
-
-
-def read_log(path: Path) -> list[dict[str, Any]]:
-    """The records of a log; a UserError names the first line that is not a record."""
-    records = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the log ({exc})") from None
-    lines = text.split("\n")  # newlines only: a record's strings may hold U+2028 and the like
-    for number, line in enumerate(lines[:-1] if lines[-1] == "" else lines, 1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"not a JSON record ({exc.msg})", Pos(str(path), number, exc.colno)) from None
-        if not isinstance(record, dict) or "type" not in record:
-            raise UserError("a log record is a JSON object with a type", Pos(str(path), number, 1))
-        records.append(record)
-    return records

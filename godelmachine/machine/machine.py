@@ -36,7 +36,8 @@ from godelmachine.logic.axioms import AxiomSet, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.terms import show as show_term
-from godelmachine.machine.log import SCHEMA, Recovered, RunLog
+from godelmachine.machine.log import SCHEMA, RunLog
+from godelmachine.machine.records import Recovered
 from godelmachine.machine.task import Task
 from godelmachine.search.candidates import replace_definitions
 from godelmachine.search.searcher import Searcher, SwitchEvent

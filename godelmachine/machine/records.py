@@ -124,27 +124,53 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 
     Records are split at "\\n" only: the log is written with `ensure_ascii=False`, so a string
     in a record (a |symbol| of the solver's source) may hold U+2028, U+0085 or \\x1c raw,
-    which `str.splitlines` would take for line ends (machine/log.py's `read_log` does)."""
+    which `str.splitlines` would take for line ends."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text (byte {exc.start}), so not a rewrite log") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read the log ({exc.strerror})") from None
-    records = []
     lines = text.split("\n")
-    for number, line in enumerate(lines[:-1] if lines[-1] == "" else lines, 1):
+    records = parse_records(lines[:-1] if lines[-1] == "" else lines, str(path))
+    check_records(records, str(path))
+    return records
+
+
+def parse_records(lines: list[str], path: str, note: str = "") -> list[dict[str, Any]]:
+    """Each line as a JSON object with a type; a positioned UserError at the first that is not
+    (`note` is added to the message of a line that is not JSON)."""
+    records = []
+    for number, line in enumerate(lines, 1):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise UserError(f"not a JSON record ({exc.msg})", Pos(str(path), number, exc.colno)) from None
+            raise UserError(f"not a JSON record ({exc.msg}){note}", Pos(path, number, exc.colno)) from None
         except RecursionError:  # json nests by recursion
-            raise UserError("a record nested too deeply to read", Pos(str(path), number, 1)) from None
+            raise UserError("a record nested too deeply to read", Pos(path, number, 1)) from None
         if not isinstance(record, dict) or "type" not in record:
-            raise UserError("a log record is a JSON object with a type", Pos(str(path), number, 1))
+            raise UserError("a log record is a JSON object with a type", Pos(path, number, 1))
         records.append(record)
-    check_records(records, str(path))
     return records
+
+
+class Recovered:
+    """The whole records of a log that a kill may have cut short (for `run --resume`), and what
+    was torn off its end: the bytes after the last newline, never a whole record."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read the log ({exc.strerror})") from None
+        self.whole_bytes = data.rfind(b"\n") + 1
+        self.torn = data[self.whole_bytes:]
+        self.lines = data[:self.whole_bytes].decode("utf-8", errors="replace").split("\n")[:-1]
+        records = parse_records(self.lines, str(path), note="; only the last line can be torn by a kill")
+        if not records or records[0]["type"] != "header":
+            raise UserError(f"{path}: the log has no whole header record, so there is no run to resume")
+        self.header: dict[str, Any] = records[0]
+        self.complete = records[-1]["type"] == "end"
 
 
 def check_records(records: list[dict[str, Any]], path: str) -> None:

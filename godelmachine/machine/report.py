@@ -1,6 +1,6 @@
 """Reading a rewrite log for people: the switches in a table, one switch whole, a code diff.
 
-Pure functions over the records of `godelmachine.machine.log.read_log`; the command line
+Pure functions over the records of `godelmachine.machine.records.read_records`; the command line
 renders what they return (as tables, or as JSON with `--json`).
 """
 
