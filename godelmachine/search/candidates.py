@@ -43,19 +43,11 @@ def definition(name: str, params: Iterable[str], body: Any) -> Any:
 
 
 def replace_definitions(program: Program, switchprog: Switchprog) -> Program:
-    """The program after the switchprog (a ValueError if it does not fit)."""
-    from godelmachine.errors import UserError
-    from godelmachine.lang.reader import from_value
+    """The program after the switchprog (a ValueError if it does not fit): the switch rule's
+    (godelmachine/logic/switch.py), for a switchprog given as a dict."""
+    from godelmachine.logic.switch import Switchprog as Rule
 
-    result = program
-    try:
-        for code in switchprog.get("definitions", []):
-            node = from_value(code)
-            name = list(code)[1].head
-            result = result.replace(node) if name in result else result.add(node)
-    except (UserError, ValueError, AttributeError) as exc:
-        raise ValueError(getattr(exc, "message", str(exc))) from None
-    return result
+    return Rule(tuple(switchprog.get("definitions", ())), switchprog.get("share")).apply(program)
 
 
 # --- algebraic simplification ------------------------------------------------------------

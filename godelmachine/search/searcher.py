@@ -44,7 +44,8 @@ from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.obligations import Solver
-from godelmachine.logic.terms import ToReal, Add, Le, app, int_, real, INT, mk
+from godelmachine.logic.switch import InvalidSwitchprog, Switch, Switchprog, licence, share_of, switch_time, target_readings
+from godelmachine.logic.terms import Le, app, real, INT, mk
 from godelmachine.search import candidates as generators
 from godelmachine.search import tactics
 from godelmachine.search.tactics import Budget, OutOfBudget, SwitchContext
@@ -236,13 +237,15 @@ class Searcher:
             return make_list(["invalid", refusal.reason])
 
     def set_switchprog(self, ctx: Evaluator, value: Any) -> Any:
-        switchprog = self.decode(value)
-        switchprog["summary"] = self.summaries.get(show(value), "a switchprog built by the technique")
+        """Make `value` the switchprog, or answer (invalid why): code that does not fit the
+        solver, or a share outside 0 <= s < 1 (the switch rule's, godelmachine/logic/switch.py)."""
         machine = self.machine
         try:
-            new_program = generators.replace_definitions(machine.solver, switchprog)
-        except ValueError as exc:
+            switchprog = self.decode(value)
+            new_program = self.rule(switchprog).apply(machine.solver)
+        except InvalidSwitchprog as exc:
             return make_list(["invalid", str(exc)])
+        switchprog["summary"] = self.summaries.get(show(value), "a switchprog built by the technique")
         new_share = switchprog.get("share", machine.share)
         types = machine.task.types
         self.switchprog = switchprog
@@ -252,20 +255,32 @@ class Searcher:
             readings=lambda f: machine.kernel.state2theorem(f), lifetime=machine.lifetime,
             reward_value=machine.task.expected_reward, cache=self.cache, lemmas=machine.lemmas,
         )
+        machine.programs.setdefault(new_program.digest, new_program)
         return True
 
     def decode(self, value: Any) -> dict[str, Any]:
-        """A switchprog datum: ((define ...) ...), or ((share p q)); candidates come as datums too."""
+        """A switchprog datum: ((define ...) ...), or ((share p q)); candidates come as datums too.
+        InvalidSwitchprog if it is not a list of those, or the share is not in [0, 1)."""
         definitions, result = [], {}
-        for item in value:
-            items = list(item)
+        try:
+            items_of = [list(item) for item in value]
+        except TypeError:
+            raise InvalidSwitchprog("a switchprog is a list of definitions and at most one (share p q)") from None
+        for item, items in zip(value, items_of):
             if items and items[0] == "share":
-                result["share"] = Fraction(items[1], items[2])
+                if len(items) != 3 or "share" in result:
+                    raise InvalidSwitchprog("a switchprog has at most one share, written (share p q)")
+                result["share"] = share_of(items[1], items[2])
             else:
                 definitions.append(item)
         if definitions:
             result["definitions"] = definitions
         return result
+
+    @staticmethod
+    def rule(switchprog: dict[str, Any]) -> Switchprog:
+        """The switchprog as the switch rule reads it."""
+        return Switchprog(tuple(switchprog.get("definitions", ())), switchprog.get("share"))
 
     def encode(self, switchprog: dict[str, Any]) -> Any:
         parts = list(switchprog.get("definitions", []))
@@ -396,56 +411,54 @@ class Searcher:
     # --- check -----------------------------------------------------------------------------
 
     def check(self, ctx: Evaluator, h: int) -> Any:
-        """The Gödel machine's check: is h the target theorem for this switchprog, now?"""
+        """The Gödel machine's check: is h the target theorem for this switchprog, now? The
+        switch rule (godelmachine/logic/switch.py) decides; this only reads the clock, proves
+        that the switch time is within the deadline and instantiates the target there."""
         c, kernel = self.context, self.machine.kernel
         if c is None or self.switchprog is None:
             return make_list(["refused", "no switchprog is set"])
         (target,) = self.theorems(h)[:1] or [None]
-        statement = target.statement if target else None
-        if statement is None or statement.kind != "forall" or statement.name != (("t1", "Real"),):
+        if target is None:
             return make_list(["refused", "the theorem is not a target theorem"])
-        deadline = statement.args[0].args[0].args[1]
-        share, lifetime = self.state_premises(target)
-        if share is None or lifetime is None:
-            return make_list(["refused", "the target theorem does not rest on the current share and lifetime"])
-        expected = tactics.target_goal(c, deadline.name, share.statement.args[0], lifetime.statement.args[0])
-        if statement is not expected:
-            return make_list(["refused", "the theorem is not the target theorem of this switchprog"])
+        switch = self.switch_rule()
+        try:
+            _, _, deadline = target_readings(target, switch)
+        except Refused as refused:
+            return make_list(["refused", refused.reason])
         ctx.charge(1)
         clock = kernel.state2theorem("clock")
-        switch_cost = self.switch_cost()
-        t1 = ToReal(Add(clock.statement.args[0], int_(switch_cost)))
+        t1 = switch_time(clock.statement.args[0], switch.cost)
         try:
-            in_time = kernel.smt(Le(t1, deadline), [clock], 10_000)
+            in_time = kernel.smt(Le(t1, real(deadline)), [clock], 10_000)
             ctx.charge(in_time.cost)
             final = kernel.modus_ponens(kernel.instantiate(target, [t1]), in_time)
+            licence(final, switch)
         except Refused as refused:
             return self.refusal("check", refused)
+        if self.now() + switch.cost > deadline:  # the switchprog would finish past the deadline
+            return make_list(["refused", f"the switch would end at {self.now() + switch.cost}, past the deadline {deadline}"])
         raise SwitchEvent(self.switchprog, self.technique, final, target, [], self.now())
 
-    def state_premises(self, target: Theorem) -> tuple[Theorem | None, Theorem | None]:
-        """The state facts that the target's own statement reads: its share reading, which must
-        hold the current share, and the lifetime, which must be the current lifetime."""
-        from godelmachine.logic.certificates import derivation
-        from godelmachine.logic.terms import subterms
+    def switch_rule(self) -> Switch:
+        """This epoch's switch as the switch rule sees it: a state reading is current if it was
+        read in this epoch and holds the machine's share or lifetime (any clock of the epoch)."""
+        machine, c = self.machine, self.context
+        assert c is not None and self.switchprog is not None
 
-        readings = [t.args[0].name for t in subterms(target.statement)
-                    if t.kind == "app" and t.name == "state.share" and t.args[0].is_const]
-        share = lifetime = None
-        for t in derivation(target):
-            if t.rule != "state2theorem":
-                continue
-            if t.arg("field") == "share" and t.arg("reading") in readings and Fraction(t.arg("value")) == self.machine.share:
-                share = t
-            if t.arg("field") == "lifetime" and int(t.arg("value")) == self.machine.lifetime:
-                lifetime = t
-        return share, lifetime
+        def current(reading: StateReading) -> bool:
+            if reading.reading < machine.epoch_reading:
+                return False
+            if reading.field == "share":
+                return reading.value == machine.share
+            if reading.field == "lifetime":
+                return reading.value == machine.lifetime
+            return reading.field == "clock"
+
+        return Switch(c.old.program, c.new.program, c.old_share, c.new_share, machine.lifetime, self.switch_cost(), current)
 
     def switch_cost(self) -> int:
-        """Steps to execute a switchprog: one per node of its code, plus one."""
-        from godelmachine.lang.values import value_size
-
-        return 1 + sum(value_size(d) for d in (self.switchprog or {}).get("definitions", []))
+        """Steps to execute the switchprog: the switch rule's (one per node of its code, plus one)."""
+        return self.rule(self.switchprog or {}).cost
 
     def check_empirically(self, ctx: Evaluator) -> Any:
         """The unsound baseline (--accept empirical): accept a switchprog that agrees with the

@@ -30,6 +30,7 @@ from godelmachine.logic.kernel import (
 from godelmachine.logic.kernel import induction_goals
 from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.logic.semantics import SORTS
+from godelmachine.logic.switch import target_statement
 from godelmachine.logic.terms import (
     BOOL, INT, REAL, show, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
     substitute, subterms, sym,
@@ -614,19 +615,6 @@ def target_goal(ctx: SwitchContext, deadline: int, share_reading: Term, lifetime
     """forall t1. t1 <= D => reward-over(new, (1 - s') (L - t1)) > reward-over(old, (1 - s) (L - t1))."""
     return target_statement(solver_constant(ctx.old.program, ctx.old.name), solver_constant(ctx.new.program, ctx.new.name),
                             share_reading, None if ctx.new_share == ctx.old_share else ctx.new_share, lifetime, deadline)
-
-
-def target_statement(old: Term, new: Term, share_reading: Term, new_share: Fraction | None, lifetime: Term,
-                     deadline: int) -> Term:
-    """The target theorem for switching from solver `old` to `new` (and to share `new_share`, if
-    the switchprog sets one) at any time t1 up to `deadline`; the checker of a log builds it too."""
-    t1 = sym("t1", REAL)
-    remaining = mk("-", ToReal(lifetime), t1)
-    old_share = mk("-", real(1), share_reading)
-    kept = old_share if new_share is None else real(1 - new_share)
-    better = mk(">", app("reward-over", [new, Mul(kept, remaining)], REAL),
-                app("reward-over", [old, Mul(old_share, remaining)], REAL))
-    return forall([("t1", REAL)], Implies(Le(t1, real(deadline)), better))
 
 
 def target(ctx: SwitchContext, premises: Sequence[Theorem], deadline: int, budget: Budget, rlimit: int) -> Theorem:
