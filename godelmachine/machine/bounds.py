@@ -36,6 +36,27 @@ def proven_bounds(theorem: Theorem | None, programs: dict[str, Any]) -> dict[tup
     return found
 
 
+def utility_figures(target: Theorem | None, before: Any, after: Any, share_before: Fraction, share_after: Fraction,
+                    remaining: int) -> dict[str, Any]:
+    """The expected reward of both branches from the switch on, as the target's proof bounds
+    them: u[switch] >= (1 - s') T / mu' * rho' - 1 and u[no switch] <= ((1 - s) T + c) / mu * rho,
+    T the remaining steps (a switch record's `utility`, which `log verify` computes again)."""
+    facts = proven_bounds(target, {p.digest: p for p in (before, after)})
+    old, new = f"p{before.digest[:12]}.solve", f"p{after.digest[:12]}.solve"
+    rho = facts.get(("mean-reward", ">=", old)) or facts.get(("mean-reward", "=", old))
+    rho_new = facts.get(("mean-reward", "=", new)) or rho
+    mu_new = facts.get(("mean-cost", "<=", new)) or facts.get(("mean-cost", "=", new))
+    mu_old = facts.get(("mean-cost", ">=", old)) or facts.get(("mean-cost", "=", old))
+    c = facts.get(("max-cost", "<=", old))
+    if rho is None or rho_new is None or c is None or not mu_new or not mu_old:
+        return {"switch": None, "no_switch": None, "remaining": remaining}
+    switch = (1 - share_after) * remaining / mu_new * rho_new - 1
+    stay = ((1 - share_before) * remaining + c) / mu_old * rho
+    return {"switch": f"{float(switch):.6g}", "no_switch": f"{float(stay):.6g}", "remaining": remaining,
+            "mean_cost_before": f"{float(mu_old):.6g}", "mean_cost_after": f"{float(mu_new):.6g}",
+            "mean_reward": f"{float(rho):.6g}"}
+
+
 def number(t: Term) -> Fraction | None:
     if t.is_const:
         return Fraction(t.name) if not isinstance(t.name, bool) else None

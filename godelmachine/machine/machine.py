@@ -39,7 +39,7 @@ from godelmachine.logic.terms import show as show_term
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
 from godelmachine.machine.task import Task
-from godelmachine.search.candidates import replace_definitions
+from godelmachine.logic.switch import mentioned_programs
 from godelmachine.search.searcher import Searcher, SwitchEvent
 from godelmachine.search import tactics
 
@@ -126,6 +126,8 @@ class Machine:
         self.log = RunLog(log_path, resume)
         self.clock = 0
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
+        self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
+        self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
 
     @classmethod
     def resume(cls, recovered: Recovered, path: Path) -> "Machine":
@@ -230,23 +232,27 @@ class Machine:
     # --- switches -------------------------------------------------------------------------
 
     def switch(self, event: SwitchEvent, result: RunResult) -> None:
+        """Execute the switchprog (the switch rule's, godelmachine/logic/switch.py), log the
+        switch at the clock when the switchprog has run, then carry the reward floor over."""
         before, share_before = self.solver, self.share
-        after = replace_definitions(before, event.switchprog)
-        share_after = event.switchprog.get("share", self.share)
-        cost = self.searcher.switch_cost()
-        self.clock += cost
-        result.search_steps += cost
+        rule = self.searcher.rule(event.switchprog)
+        after = rule.apply(before)
+        share_after = rule.share_after(self.share)
+        self.clock += rule.cost
+        result.search_steps += rule.cost
         context = self.searcher.context
-        floor = None
-        if event.theorem is not None and context is not None and context.reward_floor is not None:
-            floor = tactics.reward_floor_after(context, self.theorems_of(event.target), self.floor_budget(result), 100_000)
         number = len(result.switches) + 1
         summary = event.switchprog.get("summary", "")
         self.flush_refusals(result)
         self.log.write(self.switch_record(number, event, before, after, share_before, share_after, summary))
         result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
                                       share_after, event.theorem))
+        floor = None  # the old solver's reward floor, proved for the new one (search steps after the switch)
+        if event.theorem is not None and context is not None and context.reward_floor is not None:
+            floor = tactics.reward_floor_after(context, self.theorems_of(event.target), self.floor_budget(result), 100_000)
         self.solver, self.share = after, share_after
+        self.chain.add(after.digest)
+        self.programs.setdefault(after.digest, after)
         self.epoch_reading = len(self.readings)
         self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
         self.searcher.reset()
@@ -285,7 +291,7 @@ class Machine:
                            "share": str(share_after) if share_after != share_before else None},
             "before": before.source(), "after": after.source(),
             "share_before": str(share_before), "share_after": str(share_after),
-            "switch_cost": self.searcher.switch_cost(), "readings": [self.epoch_reading, len(self.readings)],
+            "switch_cost": self.searcher.rule(event.switchprog).cost, "readings": [self.epoch_reading, len(self.readings)],
         }
         if event.theorem is None:
             record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"
@@ -298,34 +304,27 @@ class Machine:
             "certificate": certificate(event.theorem),
             "axioms_used": sorted(event.theorem.axioms),
             "proof_size": len(theorems),
-            "programs": {p.digest: p.source() for p in (before, after)},
+            "programs": self.record_programs(theorems, before, after),
             "state_readings": [{"reading": t.arg("reading"), "field": t.arg("field"), "value": t.arg("value")}
                                for t in theorems if t.rule == "state2theorem"],
             "utility": self.utility_bounds(event, before, after, share_before, share_after),
         })
         return record
 
+    def record_programs(self, theorems: list[Theorem], before: Program, after: Program) -> dict[str, str]:
+        """digest -> source of the solvers before and after, and of every other program the
+        proof speaks of that no earlier switch record holds (a candidate a cached fact was
+        proved about): the log holds every program its certificates mention."""
+        mentioned = mentioned_programs([dict(t.args) for t in theorems])
+        others = sorted(d for d in mentioned - self.chain - {before.digest, after.digest} if d in self.programs)
+        return {p.digest: p.source() for p in (before, after, *(self.programs[d] for d in others))}
+
     def utility_bounds(self, event: SwitchEvent, before: Program, after: Program, share_before: Fraction,
                        share_after: Fraction) -> dict[str, Any]:
-        """The expected reward of both branches from the switch on, as the proof bounds them:
-        u[switch] >= T'/mu' * rho - 1 and u[no switch] <= (T + c)/mu * rho, at the floor rho."""
-        from godelmachine.machine.bounds import proven_bounds
+        """The expected reward of both branches from the switch on, as the proof bounds them."""
+        from godelmachine.machine.bounds import utility_figures
 
-        facts = proven_bounds(event.target, {p.digest: p for p in (before, after)})
-        remaining = self.lifetime - self.clock
-        old, new = f"p{before.digest[:12]}.solve", f"p{after.digest[:12]}.solve"
-        rho = facts.get(("mean-reward", ">=", old)) or facts.get(("mean-reward", "=", old))
-        rho_new = facts.get(("mean-reward", "=", new)) or rho
-        mu_new = facts.get(("mean-cost", "<=", new)) or facts.get(("mean-cost", "=", new))
-        mu_old = facts.get(("mean-cost", ">=", old)) or facts.get(("mean-cost", "=", old))
-        c = facts.get(("max-cost", "<=", old))
-        if None in (rho, rho_new, mu_new, mu_old, c) or not mu_new or not mu_old:
-            return {"switch": None, "no_switch": None, "remaining": remaining}
-        switch = (1 - share_after) * remaining / mu_new * rho_new - 1
-        stay = ((1 - share_before) * remaining + c) / mu_old * rho
-        return {"switch": f"{float(switch):.6g}", "no_switch": f"{float(stay):.6g}", "remaining": remaining,
-                "mean_cost_before": f"{float(mu_old):.6g}", "mean_cost_after": f"{float(mu_new):.6g}",
-                "mean_reward": f"{float(rho):.6g}"}
+        return utility_figures(event.target, before, after, share_before, share_after, self.lifetime - self.clock)
 
     def flush_refusals(self, result: RunResult) -> None:
         refusals = self.searcher.refusals
