@@ -129,10 +129,13 @@ def diff_command(
 def verify_command(
     log: Path = typer.Argument(..., help="A rewrite log."),
     solver: str = typer.Option("z3", help="z3, or cvc5 for an independent second opinion on every SMT obligation."),
+    replay: bool = typer.Option(False, "--replay", help="Also re-execute the run from the header (as run --resume "
+                                "does) and compare every record byte for byte; takes as long as the run."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Re-check every proof certificate with a fresh kernel and replay the chain of programs,
-    from nothing but the log and the files it names (checked against its hashes)."""
+    """Re-check every proof certificate with a fresh kernel, replay the chain of programs and
+    re-derive every figure the log claims (clocks, costs, utility, axioms used), from nothing
+    but the log and the files it names (checked against its hashes)."""
     import time
 
     records_of(log)  # a malformed log is refused before the kernel is loaded
@@ -140,14 +143,17 @@ def verify_command(
     from godelmachine.machine.verify import verify_log
 
     started = time.perf_counter()
-    result = verify_log(log, solver=solver)
+    result = verify_log(log, solver=solver, replay=replay)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"ok": True, "switches": result.switches, "proven": result.proven, "empirical": result.empirical,
-                   "certificate_nodes": result.nodes, "axiom_files": result.axioms, "solver": solver, "seconds": round(seconds, 3)})
+                   "certificate_nodes": result.nodes, "axiom_files": result.axioms, "solver": solver,
+                   "replayed_records": result.replayed, "seconds": round(seconds, 3)})
         return
     typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
                f"({result.nodes} nodes) re-checked with a fresh kernel and {solver} in {seconds:.1f} s")
+    if result.replayed is not None:
+        typer.echo(f"{log}: the run re-executed from its header wrote the same {result.replayed} records, byte for byte")
     if result.empirical:
         typer.echo(f"warning: {result.empirical} switch(es) were accepted empirically, without a proof", err=True)
 

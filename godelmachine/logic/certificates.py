@@ -62,8 +62,10 @@ def _value(term: Term) -> Any:
 
 
 def check_certificate(kernel: Kernel, cert: Mapping[str, Any], programs: Mapping[str, Any],
-                      confirm_state: Callable[[StateReading], bool] = lambda r: False) -> Theorem:
-    """The certificate's last theorem, made again by `kernel`; Refused names the first failure."""
+                      confirm_state: Callable[[StateReading], bool] = lambda r: False,
+                      on_node: Callable[[int, Mapping[str, Any], Theorem], None] | None = None) -> Theorem:
+    """The certificate's last theorem, made again by `kernel`; Refused names the first failure.
+    `on_node(i, node, theorem)` sees each node with the theorem made again (to compare costs)."""
     signature = declarations_signature(list(cert["declarations"]))
     signature.sorts.update(kernel.axioms.signature.sorts)
     theorems: list[Theorem] = []
@@ -78,6 +80,8 @@ def check_certificate(kernel: Kernel, cert: Mapping[str, Any], programs: Mapping
         recorded = parse_term(node["statement"], signature, source=f"<certificate node {i}>")
         if made.statement is not recorded:
             raise Refused(node["rule"], "invalid", f"node {i} ({node['rule']}): the rule makes a different statement")
+        if on_node is not None:
+            on_node(i, node, made)
         theorems.append(made)
     if not theorems:
         raise Refused("certificate", "invalid", "the certificate has no nodes")

@@ -50,10 +50,11 @@ class RunLog:
         self.file = None
         self.expected: deque[str] = deque()
         self.line = 0
+        if resume is not None:  # without a path: a replay, which only compares (log verify --replay)
+            self.expected.extend(resume.lines)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             if resume is not None:
-                self.expected.extend(resume.lines)
                 with open(path, "r+b") as f:  # drop a torn last line: it is not a record
                     f.truncate(resume.whole_bytes)
                     os.fsync(f.fileno())

@@ -16,20 +16,20 @@ a clock reading by lying within its epoch's clock interval. The first failure ra
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from godelmachine.errors import UserError
 from godelmachine.lang.program import Program
-from godelmachine.lang.reader import read, to_value
-from godelmachine.lang.syntax import definition_header
-from godelmachine.lang.values import value_size
 from godelmachine.logic.axioms import AxiomSet
 from godelmachine.logic.certificates import check_certificate
-from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, solver_constant
-from godelmachine.logic.terms import Add, int_, show
+from godelmachine.logic.kernel import RLIMIT_PER_STEP, Kernel, Refused, StateReading, Theorem, steps_for
+from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs
+from godelmachine.logic.terms import show
+from godelmachine.machine.bounds import utility_figures
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import Task, builtin_tasks, load_task
 
@@ -57,11 +57,14 @@ class Verified:
     nodes: int = 0
     axioms: list[str] = field(default_factory=list)
     solver: str = "z3"
+    replayed: int | None = None  # records compared byte for byte with a re-execution (--replay)
 
 
-def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None) -> Verified:
+def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None,
+               replay: bool = False) -> Verified:
     """Check the log; `solver` is "z3" or "cvc5" (every smt node decided by that solver);
-    `on_switch` sees each switch's re-made final theorem."""
+    `on_switch` sees each switch's re-made final theorem; `replay` re-executes the run from the
+    header and compares every record byte for byte (`replay_log`)."""
     try:
         records = read_records(path)
     except UserError as exc:
@@ -80,12 +83,16 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
     epochs: list[Epoch] = []
     result = Verified(axioms=sorted(header["axiom_files"]), solver=solver)
     previous_clock, first_reading = 0, 0
-    for record in records[1:]:
+    accounts = Accounts(lifetime)
+    for line, record in enumerate(records[1:], 2):
         if record.get("type") != "switch":
+            accounts.check(record, f"{path}:{line}")
             continue
         n = record["n"]
         try:
-            after, new_share, cost = replay_switchprog(program, record)
+            switchprog = from_log(record["switchprog"]["definitions"], record["switchprog"]["share"],
+                                  source=f"<switch {n} switchprog>")
+            after, new_share, cost = switchprog.apply(program), switchprog.share_after(share), switchprog.cost
             if record["before"] != program.source() or Fraction(record["share_before"]) != share:
                 raise VerifyFailed("the code before the switch is not the code after the previous one")
             if record["after"] != after.source() or Fraction(record["share_after"]) != new_share:
@@ -96,11 +103,9 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
             if readings[0] != first_reading or readings[1] < readings[0]:
                 raise VerifyFailed(f"the state readings {readings} do not follow the previous epoch's (from {first_reading})")
             epochs.append(Epoch(readings[0], readings[1], share, previous_clock, record["clock"]))
-            programs[after.digest] = after
             if record.get("accepted") == "proof":
-                theorem = check_certificate(kernel, record["certificate"], programs,
-                                            confirm_state=lambda r: confirmed(r, epochs, lifetime))
-                check_target(theorem, program, after, share, new_share, lifetime, cost, epochs[-1])
+                theorem = check_proven_switch(kernel, record, program, after, share, new_share, lifetime, cost,
+                                              epochs, programs, measure=solver == "z3")
                 if on_switch is not None:
                     on_switch(n, theorem)
                 result.proven += 1
@@ -111,12 +116,173 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
             raise VerifyFailed(f"{path}: switch {n}: the certificate does not check: {exc.reason}") from None
         except UserError as exc:  # VerifyFailed, or code in the record that does not read
             raise VerifyFailed(f"{path}: switch {n}: {exc.message}") from None
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise VerifyFailed(f"{path}: switch {n}: malformed record ({type(exc).__name__}: {exc})") from None
+        accounts.check(record, f"{path}:{line}")
+        programs[after.digest] = after
         program, share = after, new_share
         previous_clock, first_reading = record["clock"], readings[1]
         result.switches += 1
+    if replay:
+        result.replayed = replay_log(path)
     return result
+
+
+def check_proven_switch(kernel: Kernel, record: dict[str, Any], before: Program, after: Program, share: Fraction,
+                        new_share: Fraction, lifetime: int, cost: int, epochs: list["Epoch"],
+                        chain: dict[str, Program], measure: bool) -> Theorem:
+    """Re-make the certificate and re-derive, rather than trust, everything the record claims
+    about it: the licence (the switch rule's), the switch's clock, the costs of the nodes, the
+    programs, the axioms used, the state readings and the utility figures."""
+    cert = record["certificate"]
+    nodes = cert["nodes"]
+    # the programs: the chain's, and those the record adds, each the code its digest names
+    listed: dict[str, Program] = {}
+    for digest, source in record["programs"].items():
+        listed[digest] = Program.from_source(source, source=f"<switch {record['n']} program {digest[:12]}>")
+        if listed[digest].digest != digest:
+            raise VerifyFailed(f"the program listed as {digest[:12]} has digest {listed[digest].digest[:12]}")
+    mentioned = mentioned_programs([node.get("args", {}) for node in nodes])
+    expected = {before.digest, after.digest} | (mentioned - set(chain))
+    if set(listed) != expected:
+        raise VerifyFailed(f"the record lists programs {sorted(d[:12] for d in listed)}, the certificate needs "
+                           f"{sorted(d[:12] for d in expected)} beside the solvers of earlier switches")
+    # the certificate, node by node, each node's cost measured again (Z3's rlimit count in a
+    # fresh context is deterministic; another solver counts otherwise, so only z3 measures)
+    made: dict[int, tuple[int, Mapping[str, Any]]] = {}
+    spent = 0
+
+    def on_node(i: int, node: Mapping[str, Any], theorem: Theorem) -> None:
+        nonlocal spent
+        made[id(theorem)] = (i, node)
+        if measure and theorem.cost != node["cost"]:
+            raise VerifyFailed(f"certificate node {i} ({node['rule']}) costs {theorem.cost} steps on replay, "
+                               f"not the {node['cost']} logged")
+        limit = node["args"].get("rlimit") if node["rule"] == "smt" else node["args"].get("budget") \
+            if node["rule"] == "evaluation" else None
+        if limit is not None and not (type(limit) is int and 0 < limit <= lifetime * RLIMIT_PER_STEP):
+            raise VerifyFailed(f"certificate node {i} ({node['rule']}) has a budget of {limit}, more than the "
+                               f"lifetime could pay ({lifetime * RLIMIT_PER_STEP})")
+        if node["rule"] == "smt" and node["cost"] > steps_for(limit):
+            raise VerifyFailed(f"certificate node {i} (smt) cost {node['cost']} steps within an rlimit of {limit}")
+        spent += node["cost"]
+
+    theorem = check_certificate(kernel, cert, {**chain, **listed},
+                                confirm_state=lambda r: confirmed(r, epochs, lifetime), on_node=on_node)
+    if spent > record["clock"]:
+        raise VerifyFailed(f"the certificate's nodes cost {spent} steps, more than the clock had run ({record['clock']})")
+    epoch = epochs[-1]
+    rule = Switch(before, after, share, new_share, lifetime, cost, lambda r: current(r, epoch, lifetime))
+    try:
+        granted = licence(theorem, rule)
+    except Refused as refused:
+        raise VerifyFailed(refused.reason) from None
+    # the switch's clock: the clock reading, the in-time proof that check paid for, the switchprog
+    in_time = made[id(granted.in_time)][1]["cost"] if id(granted.in_time) in made else granted.in_time.cost
+    clock = granted.clock_reading.value + in_time + cost
+    if record["clock"] != clock:
+        raise VerifyFailed(f"the switch happened at clock {clock} (reading {granted.clock_reading.value} + the "
+                           f"in-time proof's {in_time} + the switchprog's {cost}), not at the {record['clock']} logged")
+    if clock > granted.deadline:
+        raise VerifyFailed(f"the switch at clock {clock} is past the deadline {granted.deadline} its theorem covers")
+    derived = {
+        "target_theorem": show(granted.target.statement),
+        "theorem": show(theorem.statement),
+        "axioms_used": sorted(theorem.axioms),
+        "proof_size": len(nodes),
+        "state_readings": [{"reading": node["args"]["reading"], "field": node["args"]["field"],
+                            "value": node["args"]["value"]} for node in nodes if node["rule"] == "state2theorem"],
+        "utility": utility_figures(granted.target, before, after, share, new_share, lifetime - clock),
+    }
+    for key, value in derived.items():
+        if record[key] != value:
+            shown = json.dumps(record[key])
+            raise VerifyFailed(f"the record's {key} is {shown[:80]}, the certificate gives {json.dumps(value)[:80]}")
+    return theorem
+
+
+@dataclass
+class Accounts:
+    """The clock accounting between records, as the machine keeps it: clocks never go back;
+    reward samples at every lifetime/40 steps with running counts that never go back, every
+    answered instance costing a solver step; switches numbered 1, 2, ..., each paid for by the
+    search steps; the end record's figures the sums of the records before it."""
+
+    lifetime: int
+    clock: int = 0
+    samples: int = 0
+    instances: int = 0
+    reward: int = 0
+    solver_steps: int = 0
+    switches: int = 0
+    first_switch: int | None = None
+    switch_costs: int = 0
+    refusals: dict[str, int] = field(default_factory=dict)
+    last_reward: dict[str, Any] | None = None
+
+    def check(self, record: dict[str, Any], where: str) -> None:
+        try:
+            self.add(record)
+        except VerifyFailed as exc:
+            raise VerifyFailed(f"{where}: the {record['type']} record: {exc.message}") from None
+
+    def add(self, record: dict[str, Any]) -> None:
+        kind, clock = record["type"], record["clock"]
+        if clock < self.clock:
+            raise VerifyFailed(f"its clock {clock} is before the previous record's {self.clock}")
+        self.clock = clock
+        if kind == "reward":
+            self.samples += 1
+            step = self.lifetime // reward_samples()
+            if self.samples * step > min(clock, self.lifetime) or step == 0:
+                raise VerifyFailed(f"reward sample {self.samples} is due at clock {self.samples * step}, not {clock}")
+            self.running((record["instances"], record["reward"], record.get("solver_steps")), clock)
+            self.last_reward = record
+        elif kind == "refusals":
+            for status, count in record["counts"].items():
+                self.refusals[status] = self.refusals.get(status, 0) + count
+        elif kind == "switch":
+            self.switches += 1
+            if record["n"] != self.switches:
+                raise VerifyFailed(f"switch {record['n']} where switch {self.switches} is due")
+            self.first_switch = clock if self.first_switch is None else self.first_switch
+            self.switch_costs += record["switch_cost"]
+        elif kind == "end":
+            self.end(record)
+
+    def running(self, counts: tuple[int, int, int | None], clock: int) -> None:
+        instances, reward, solver_steps = counts
+        if solver_steps is None:  # a log written before reward records had solver_steps
+            solver_steps = max(self.solver_steps, instances)
+        if instances < self.instances or reward < self.reward or solver_steps < self.solver_steps:
+            raise VerifyFailed(f"instances, reward or solver steps ({instances}, {reward}, {solver_steps}) "
+                               f"went back from ({self.instances}, {self.reward}, {self.solver_steps})")
+        if instances > solver_steps:
+            raise VerifyFailed(f"{instances} instances in {solver_steps} solver steps (each takes at least one)")
+        if clock - solver_steps < self.switch_costs:
+            raise VerifyFailed(f"{clock - solver_steps} search steps cannot have paid for switchprogs of {self.switch_costs}")
+        self.instances, self.reward, self.solver_steps = instances, reward, solver_steps
+
+    def end(self, record: dict[str, Any]) -> None:
+        self.running((record["instances"], record["reward"], record["solver_steps"]), record["clock"])
+        if record["clock"] != record["solver_steps"] + record["search_steps"]:
+            raise VerifyFailed(f"its clock {record['clock']} is not its solver steps {record['solver_steps']} "
+                               f"+ search steps {record['search_steps']}")
+        if record["clock"] < self.lifetime:
+            raise VerifyFailed(f"the run ended at clock {record['clock']}, before its lifetime {self.lifetime}")
+        if record["switches"] != self.switches or record["first_switch"] != self.first_switch:
+            raise VerifyFailed(f"it counts {record['switches']} switch(es), the first at {record['first_switch']}; "
+                               f"the log has {self.switches}, the first at {self.first_switch}")
+        if record["refusals"] != dict(sorted(self.refusals.items())):
+            raise VerifyFailed(f"its refusals {record['refusals']} are not the sum of the refusals records {self.refusals}")
+        step = self.lifetime // reward_samples()
+        due = self.lifetime // step if step else 0
+        if self.samples != due:
+            raise VerifyFailed(f"the log has {self.samples} reward samples; a lifetime of {self.lifetime} takes {due}")
+        last = self.last_reward
+        if due and due * step == self.lifetime and last is not None and any(
+                last.get(k, record[k]) != record[k] for k in ("clock", "instances", "reward", "solver_steps")):
+            raise VerifyFailed("the last reward sample, taken at the end of the lifetime, differs from the end record")
 
 
 def prover_named(solver: str) -> Callable[..., Any]:
@@ -161,19 +327,6 @@ def extra_axiom_files(header: dict[str, Any], task: Task) -> tuple[Path, ...]:
     return tuple(Path(name) for name in header["axiom_files"] if name not in known)
 
 
-def replay_switchprog(program: Program, record: dict[str, Any]) -> tuple[Program, Fraction, int]:
-    """The program and share after the switchprog, and the switchprog's cost in steps."""
-    switchprog = record["switchprog"]
-    after, cost = program, 1
-    for text in switchprog["definitions"]:
-        (node,) = read(text, source=f"<switch {record['n']} switchprog>")
-        name = definition_header(node)[0]
-        after = after.replace(text) if name in after else after.add(text)
-        cost += value_size(to_value(node))
-    share = Fraction(switchprog["share"]) if switchprog.get("share") is not None else Fraction(record["share_before"])
-    return after, share, cost
-
-
 def confirmed(reading: StateReading, epochs: list[Epoch], lifetime: int) -> bool:
     if reading.field == "lifetime":
         return reading.value == lifetime
@@ -187,38 +340,41 @@ def confirmed(reading: StateReading, epochs: list[Epoch], lifetime: int) -> bool
     return False
 
 
-def check_target(theorem: Theorem, before: Program, after: Program, share: Fraction, new_share: Fraction,
-                 lifetime: int, cost: int, epoch: Epoch) -> None:
-    """What `check` demands of the final theorem: modus ponens of the target theorem for this
-    switch, instantiated at (clock reading + switchprog cost), with the proof that this time is
-    within the target's deadline."""
-    from godelmachine.search.tactics import ToReal, target_statement
+def reward_samples() -> int:
+    from godelmachine.machine.machine import REWARD_SAMPLES
 
-    if theorem.rule != "modus_ponens" or theorem.premises[0].rule != "instantiate":
-        raise VerifyFailed("the certificate does not end in the check's modus ponens")
-    instance = theorem.premises[0]
-    target = instance.premises[0]
-    statement = target.statement
-    if statement.kind != "forall" or statement.name != (("t1", "Real"),):
-        raise VerifyFailed("the certificate does not rest on a target theorem")
-    deadline = statement.args[0].args[0].args[1]
-    facts = {t.arg("field"): t for t in _state_facts(target)}
-    share_terms = [t.statement.args[0] for t in _state_facts(target)
-                   if t.arg("field") == "share" and epoch.first_reading <= t.arg("reading") < epoch.last_reading]
-    lifetime_term = facts["lifetime"].statement.args[0] if "lifetime" in facts else None
-    kept = None if new_share == share else new_share
-    old, new = solver_constant(before, "solve"), solver_constant(after, "solve")
-    if lifetime_term is None or not any(
-            statement is target_statement(old, new, s, kept, lifetime_term, deadline.name) for s in share_terms):
-        raise VerifyFailed("the theorem is not the target theorem of this switch (solvers, shares or lifetime differ)")
-    clock_facts = [t for t in _state_facts(theorem) if t.arg("field") == "clock"
-                   and epoch.first_reading <= t.arg("reading") < epoch.last_reading]
-    if not any(instance.arg("terms") == [show(ToReal(Add(t.statement.args[0], int_(cost))))] for t in clock_facts):
-        raise VerifyFailed("the target theorem is not applied at the switch time (clock reading + switchprog cost)")
+    return REWARD_SAMPLES
 
 
-def _state_facts(theorem: Theorem) -> list[Theorem]:
-    from godelmachine.logic.certificates import derivation
+def current(reading: StateReading, epoch: Epoch, lifetime: int) -> bool:
+    """Is the reading one of the state in force during `epoch` (the switch rule's current state)?"""
+    if not epoch.first_reading <= reading.reading < epoch.last_reading:
+        return False
+    return confirmed(reading, [epoch], lifetime)
 
-    return [t for t in derivation(theorem) if t.rule == "state2theorem"]
 
+def replay_log(path: Path) -> int:
+    """Re-execute the run from the log's header, as `run --resume` does, and compare every
+    record it writes with the log's, byte for byte; the number of records compared. The first
+    record that differs (or is missing, or is one too many) raises VerifyFailed naming its line."""
+    from godelmachine.errors import Pos
+    from godelmachine.machine.log import ResumeMismatch
+    from godelmachine.machine.machine import Machine
+    from godelmachine.machine.records import Recovered
+
+    recovered = Recovered(path)
+    header = recovered.header
+    task = task_of(header)
+    log_axioms(header, task)  # the axiom files must be the ones the run read
+    machine = Machine(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
+                      log_path=None, mode=header["mode"], search=header["search"], resume=recovered)
+    try:
+        machine.run()
+    except ResumeMismatch as exc:
+        message = exc.message.replace("the resumed run", "the replayed run").replace("a different version, task "
+                                                                                      "file or axiom file?", "an edited log?")
+        raise VerifyFailed(f"replay: {message}", exc.pos) from None
+    if machine.log.line != len(recovered.lines):
+        raise VerifyFailed(f"replay: the replayed run wrote {machine.log.line} records, the log has {len(recovered.lines)}",
+                           Pos(str(path), min(machine.log.line, len(recovered.lines)) + 1, 1))
+    return machine.log.line
