@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import json
+import re
 from pathlib import Path
 
 from cli_helpers import gm
@@ -164,6 +165,88 @@ def test_verify_refuses_a_log_whose_axiom_file_changed(runs, tmp_path):
     done = gm("log", "verify", str(tampered(runs["bandit"][1], tmp_path, change)))
     assert done.returncode == 2
     assert "proofs/utility.axioms: its SHA-256 differs" in done.stderr
+
+
+def verify_fails(log: Path, tmp_path: Path, change) -> str:
+    """The message of log verify (in this process) on the log with `change` made to it."""
+    from godelmachine.machine.verify import VerifyFailed, verify_log
+
+    with pytest.raises(VerifyFailed) as failed:
+        verify_log(tampered(log, tmp_path, change))
+    return failed.value.message
+
+
+def test_verify_refuses_a_switch_moved_past_the_deadline_its_theorem_covers(runs, tmp_path):
+    def change(records):
+        record = next(r for r in records if r["type"] == "switch")
+        deadline = re.search(r"\(<= t1 ([0-9.]+)\)", record["target_theorem"]).group(1)
+        record["clock"] = int(float(deadline)) + 1  # still after its clock reading, and before the next record
+
+    message = verify_fails(runs["bandit"][1], tmp_path, change)
+    assert "switch 1: the switch happened at clock" in message and "not at the" in message
+
+
+def test_verify_refuses_a_log_whose_last_switch_record_was_deleted(runs, tmp_path):
+    def change(records):
+        records.remove([r for r in records if r["type"] == "switch"][-1])
+
+    message = verify_fails(runs["bandit"][1], tmp_path, change)
+    assert "the end record: it counts 2 switch(es)" in message and "the log has 1" in message
+
+
+def test_verify_refuses_edited_utility_figures_and_emptied_axioms_used(runs, tmp_path):
+    def utility(records):
+        next(r for r in records if r["type"] == "switch")["utility"]["switch"] = "1e+09"
+
+    def axioms_used(records):
+        next(r for r in records if r["type"] == "switch")["axioms_used"] = []
+
+    assert "switch 1: the record's utility is" in verify_fails(runs["bandit"][1], tmp_path, utility)
+    assert "switch 1: the record's axioms_used is []" in verify_fails(runs["bandit"][1], tmp_path, axioms_used)
+
+
+def test_verify_measures_certificate_costs_again_and_bounds_the_rlimits(runs, tmp_path):
+    def smt_node(records) -> dict:
+        return next(n for n in next(r for r in records if r["type"] == "switch")["certificate"]["nodes"]
+                    if n["rule"] == "smt")
+
+    def cost(records):
+        smt_node(records)["cost"] = 10**12
+
+    def rlimit(records):
+        smt_node(records)["args"]["rlimit"] = 10**15
+
+    assert "costs" in (m := verify_fails(runs["bandit"][1], tmp_path, cost)) and "not the 1000000000000 logged" in m
+    assert "more than the lifetime could pay" in verify_fails(runs["bandit"][1], tmp_path, rlimit)
+
+
+def test_verify_checks_the_clock_accounting_between_records(runs, tmp_path):
+    def reward(records):
+        records[-1]["reward"] += 1000
+
+    def backwards(records):
+        [r for r in records if r["type"] == "reward"][5]["clock"] = 1
+
+    assert "the last reward sample" in verify_fails(runs["bandit"][1], tmp_path, reward)
+    assert "before the previous record's" in verify_fails(runs["bandit"][1], tmp_path, backwards)
+
+
+def test_verify_replay_reexecutes_the_run_and_finds_the_first_record_that_differs(runs, tmp_path):
+    from godelmachine.machine.log import encode
+
+    log = runs["bandit"][1]
+    done = gm("log", "verify", str(log), "--replay", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["replayed_records"] == len(read_log(log))
+    records = read_log(log)
+    line = next(i for i, r in enumerate(records) if r["type"] == "switch")
+    records[line]["technique"] = "share"  # nothing else checks which technique found it
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("".join(encode(r) + "\n" for r in records), encoding="utf-8")
+    assert gm("log", "verify", str(edited)).returncode == 0
+    done = gm("log", "verify", str(edited), "--replay")
+    assert done.returncode == 2 and f"{edited}:{line + 1}:1: error: replay:" in done.stderr
+    assert "'technique'" in done.stderr
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -373,7 +373,8 @@ def replay_log(path: Path) -> int:
     except ResumeMismatch as exc:
         message = exc.message.replace("the resumed run", "the replayed run").replace("a different version, task "
                                                                                       "file or axiom file?", "an edited log?")
-        raise VerifyFailed(f"replay: {message}", exc.pos) from None
+        where = Pos(str(path), exc.pos.line, 1) if exc.pos is not None else None
+        raise VerifyFailed(f"replay: {message}", where) from None
     if machine.log.line != len(recovered.lines):
         raise VerifyFailed(f"replay: the replayed run wrote {machine.log.line} records, the log has {len(recovered.lines)}",
                            Pos(str(path), min(machine.log.line, len(recovered.lines)) + 1, 1))
