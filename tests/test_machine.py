@@ -227,8 +227,12 @@ def test_verify_checks_the_clock_accounting_between_records(runs, tmp_path):
     def backwards(records):
         [r for r in records if r["type"] == "reward"][5]["clock"] = 1
 
+    def refusals(records):
+        next(r for r in records if r["type"] == "refusals")["clock"] -= 1
+
     assert "the last reward sample" in verify_fails(runs["bandit"][1], tmp_path, reward)
     assert "before the previous record's" in verify_fails(runs["bandit"][1], tmp_path, backwards)
+    assert "just before a switch or the end, at the same clock" in verify_fails(runs["bandit"][1], tmp_path, refusals)
 
 
 def test_verify_replay_reexecutes_the_run_and_finds_the_first_record_that_differs(runs, tmp_path):

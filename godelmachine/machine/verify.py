@@ -205,8 +205,9 @@ def check_proven_switch(kernel: Kernel, record: dict[str, Any], before: Program,
 class Accounts:
     """The clock accounting between records, as the machine keeps it: clocks never go back;
     reward samples at every lifetime/40 steps with running counts that never go back, every
-    answered instance costing a solver step; switches numbered 1, 2, ..., each paid for by the
-    search steps; the end record's figures the sums of the records before it."""
+    answered instance costing a solver step; refusals flushed just before a switch or the end;
+    switches numbered 1, 2, ..., each paid for by the search steps; the end record's figures
+    the sums of the records before it."""
 
     lifetime: int
     clock: int = 0
@@ -219,6 +220,7 @@ class Accounts:
     switch_costs: int = 0
     refusals: dict[str, int] = field(default_factory=dict)
     last_reward: dict[str, Any] | None = None
+    refusals_at: int | None = None  # the clock of a refusals record just read
 
     def check(self, record: dict[str, Any], where: str) -> None:
         try:
@@ -230,6 +232,10 @@ class Accounts:
         kind, clock = record["type"], record["clock"]
         if clock < self.clock:
             raise VerifyFailed(f"its clock {clock} is before the previous record's {self.clock}")
+        if self.refusals_at is not None and (kind not in ("switch", "end") or clock != self.refusals_at):
+            raise VerifyFailed(f"a refusals record (clock {self.refusals_at}) is written just before a switch or the "
+                               "end, at the same clock")
+        self.refusals_at = clock if kind == "refusals" else None
         self.clock = clock
         if kind == "reward":
             self.samples += 1
