@@ -190,7 +190,13 @@ def test_verify_refuses_a_log_whose_last_switch_record_was_deleted(runs, tmp_pat
     def change(records):
         records.remove([r for r in records if r["type"] == "switch"][-1])
 
+    def and_its_refusals(records):
+        last = records.index([r for r in records if r["type"] == "switch"][-1])
+        del records[last - 1 if records[last - 1]["type"] == "refusals" else last:last + 1]
+
     message = verify_fails(runs["bandit"][1], tmp_path, change)
+    assert "a refusals record (clock" in message and "is written just before a switch or the end" in message
+    message = verify_fails(runs["bandit"][1], tmp_path, and_its_refusals)
     assert "the end record: it counts 2 switch(es)" in message and "the log has 1" in message
 
 
