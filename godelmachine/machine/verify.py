@@ -1,17 +1,21 @@
 """Checking a rewrite log again, with a fresh kernel and nothing but the log and the files it names.
 
 `verify_log` rebuilds the axiom set from the task file and the axiom files named in the log's
-header (each checked against the SHA-256 the header recorded), then walks the switches in
-order. For each it replays the chain of programs (the program after switch k is switch k's
-switchprog applied to the program before it), and for a proven switch it re-checks the proof
-certificate node by node with a new kernel, then checks that the certificate proves what the
-machine's `check` demands: the target theorem for exactly this pair of solvers and shares,
-resting on state facts that the log confirms, instantiated at a time up to its deadline.
+header (each checked against the SHA-256 the header recorded), then walks the records in
+order, re-deriving rather than trusting what they claim. For each switch it replays the chain
+of programs by the switch rule (godelmachine/logic/switch.py: the program after switch k is
+switch k's switchprog applied to the program before it), and for a proven switch it re-makes
+the proof certificate node by node with a new kernel (measuring each node's cost again), asks
+the switch rule whether the re-made theorem licenses this switch (the function the searcher's
+`check` calls too), derives the switch's clock from its clock reading, and computes the
+record's theorem, axioms used, programs, state readings and utility figures again. Between
+records it checks the clock accounting (`Accounts`). `replay_log` (`log verify --replay`)
+re-executes the whole run and compares every record byte for byte.
 
 State facts are confirmed from the log alone: the lifetime from the header; a share reading
 by the share in force in the epoch (the stretch between two switches) in which it was read;
 a clock reading by lying within its epoch's clock interval. The first failure raises
-`VerifyFailed`, naming the switch and the reason.
+`VerifyFailed`, naming the switch (or the record's line) and the reason.
 """
 
 from __future__ import annotations
