@@ -87,3 +87,32 @@ def test_a_switch_record_holds_every_program_its_certificate_mentions(tmp_path):
     theorem = check_certificate(Kernel(machine.axioms), record["certificate"], programs, confirm_state=lambda r: True)
     assert theorem.statement is closed.event.theorem.statement
     assert len(derivation(theorem)) == len(nodes)
+
+
+def test_the_rule_licenses_exactly_the_switch_the_theorem_was_proved_for(bandit):
+    """The searcher's check and log verify ask one function; it refuses the same theorem for
+    any other solver pair, share, lifetime, switchprog cost, or state readings it does not trust."""
+    from godelmachine.logic.kernel import Refused
+    from godelmachine.logic.switch import Switch, licence
+
+    with deep_recursion():
+        proved = submit(bandit.searcher, switchprog("(define (solve t) 2)"), "policy", 2_000_000)
+    assert proved.accepted, proved.answer
+    old, new = bandit.solver, bandit.searcher.context.new.program
+    share, cost, trusted = bandit.share, Switchprog((datum("(define (solve t) 2)"),)).cost, (lambda r: True)
+    granted = licence(proved.event.theorem, Switch(old, new, share, share, bandit.lifetime, cost, trusted))
+    assert granted.time == granted.clock_reading.value + cost <= granted.deadline
+    wrong = {
+        "another solver": Switch(old, Program.from_source("(define (solve t) 1)"), share, share, bandit.lifetime, cost, trusted),
+        "another share": Switch(old, new, share, Fraction(0), bandit.lifetime, cost, trusted),
+        "another lifetime": Switch(old, new, share, share, bandit.lifetime + 1, cost, trusted),
+        "another cost": Switch(old, new, share, share, bandit.lifetime, cost + 1, trusted),
+        "no clock reading trusted": Switch(old, new, share, share, bandit.lifetime, cost, lambda r: r.field != "clock"),
+        "no share reading trusted": Switch(old, new, share, share, bandit.lifetime, cost, lambda r: r.field != "share"),
+    }
+    for name, switch in wrong.items():
+        with pytest.raises(Refused):
+            licence(proved.event.theorem, switch)
+            pytest.fail(name)
+    with pytest.raises(Refused, match="modus ponens"):
+        licence(proved.event.target, Switch(old, new, share, share, bandit.lifetime, cost, trusted))
