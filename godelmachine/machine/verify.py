@@ -26,7 +26,7 @@ from godelmachine.lang.program import Program
 from godelmachine.lang.reader import read, to_value
 from godelmachine.lang.syntax import definition_header
 from godelmachine.lang.values import value_size
-from godelmachine.logic.axioms import AxiomSet
+from godelmachine.logic.axioms import AxiomSet, assumptions_of
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, solver_constant
 from godelmachine.logic.terms import Add, int_, show
@@ -57,6 +57,7 @@ class Verified:
     nodes: int = 0
     axioms: list[str] = field(default_factory=list)
     solver: str = "z3"
+    assumptions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # switch -> the user assumptions it rests on
 
 
 def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None) -> Verified:
@@ -101,6 +102,9 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
                 theorem = check_certificate(kernel, record["certificate"], programs,
                                             confirm_state=lambda r: confirmed(r, epochs, lifetime))
                 check_target(theorem, program, after, share, new_share, lifetime, cost, epochs[-1])
+                result.assumptions[n] = assumptions_of(axioms, theorem.axioms)
+                if record.get("assumptions", result.assumptions[n]) != result.assumptions[n]:
+                    raise VerifyFailed("the record's assumptions are not the user assumptions its certificate rests on")
                 if on_switch is not None:
                     on_switch(n, theorem)
                 result.proven += 1
@@ -138,7 +142,7 @@ def log_axioms(header: dict[str, Any], task: Task | None = None) -> AxiomSet:
     from godelmachine.machine.machine import task_axioms
 
     task = task or task_of(header)
-    axioms = task_axioms(task, extra_axiom_files(header, task))
+    axioms = task_axioms(task, extra_axiom_files(header, task), trust=header.get("trust", "assumed"))
     for name, digest in header["axiom_files"].items():
         if axioms.files.get(name) != digest:
             raise VerifyFailed(f"{name}: its SHA-256 differs from the one in the log's header (the file changed since the run)")
