@@ -136,11 +136,13 @@ def check_command(
     report = [{"name": a.name, "class": a.cls, "line": a.line, "status": a.status, "proved_from": list(a.proved_from),
                "evidence": a.evidence} for a in added]
     if as_json:
-        emit_json({"file": str(file), "consistency": axioms.consistency, "axioms": report})
+        emit_json({"file": str(file), "consistency": axioms.consistency, "user_constraints": axioms.user_consistency,
+                   "axioms": report})
     else:
         for a in added:
             typer.echo(f"{file}:{a.line}: {a.name}: {how_accepted(a)}")
-        typer.echo(f"consistent with the current set: {axioms.consistency}")
+        typer.echo(f"consistent with the current set: {axioms.consistency}; the user's constraints: "
+                   f"{axioms.user_consistency}")
 
 
 @axioms_app.command("add")

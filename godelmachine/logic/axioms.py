@@ -156,6 +156,7 @@ class AxiomSet:
     user_symbols: set[str] = field(default_factory=set)  # the sorts, functions and macros they declare
     trust: str = "assumed"
     excluded: dict[str, Axiom] = field(default_factory=dict)  # assumptions left out by --trust proved
+    user_consistency: str = "no constraints"  # or "a model of the constraints found" (check_user_axioms)
 
     def __getitem__(self, name: str) -> Axiom:
         return self.axioms[name]
@@ -578,6 +579,7 @@ def check_user_axioms(target: AxiomSet) -> None:
         earlier_user.append(outcome)
     constraints = [a for a in earlier_user if a.status == "constraint"]
     if not constraints:
+        target.user_consistency = "no constraints"
         return
     answer, core = decided(tuple((a.name, a.statement) for a in constraints), CONSISTENCY_RLIMIT)
     if answer == "unsat":
@@ -586,6 +588,7 @@ def check_user_axioms(target: AxiomSet) -> None:
         raise UserError(f"the constraints {places(target, (a.name for a in constraints))} could not be shown "
                         "consistent: Z3 found neither a model of them nor a contradiction within its budget; nothing "
                         "may rest on them (simplify them, or drop the file)")
+    target.user_consistency = "a model of the constraints found"
     for a in constraints:
         target.axioms[a.name] = replace(a, evidence="a constraint on the user's symbols; Z3 found a model of all "
                                                     "the constraints")
@@ -600,8 +603,8 @@ def environment_lemma(target: AxiomSet, axiom: Axiom, names: list[str]) -> Axiom
     core = derivation_core([a for a in earlier if a.cls != "hardware"], axiom, USER_PROOF_RLIMIT)
     if core is None:
         raise UserError(f"{axiom.name} mentions {', '.join(names)}, the environment's vocabulary: such an axiom must "
-                        "follow from the task's axioms (the reward rule defines reward-of), and Z3 could not derive it "
-                        "within its budget; it cannot be assumed", position(axiom))
+                        "follow from the axioms before it (the task's reward rule defines reward-of, the reward axioms "
+                        "max-reward), and Z3 could not derive it within its budget; it cannot be assumed", position(axiom))
     return replace(axiom, status="proved", proved_from=core, evidence="proved by Z3 (rule smt)")
 
 
