@@ -69,9 +69,9 @@ HARD = """(class environment)
 (axiom small-factor (= p 1000000007))
 """
 FALSE_LEMMA = """(class environment)
-; true for 0 <= n < 95,913 only
-(axiom products-stay-small
-  (forall ((n Int)) (=> (<= 0 n) (< (* n (+ n 1)) 9199399482))))
+; the sum of the first n cubes stays below 21,157,237,707,355,467,081: true for 0 <= n < 95,913 only
+(axiom sums-of-cubes-stay-small
+  (forall ((n Int)) (=> (<= 0 n) (< (div (* n n (+ n 1) (+ n 1)) 4) 21157237707355467081))))
 """
 TRIPLE = """(class environment)
 ; a counterexample to Fermat's last theorem for cubes: Z3 finds neither a model nor a contradiction
@@ -213,7 +213,7 @@ AXIOM_FILES = [
          "and Z3 could not derive it within its budget; it cannot be assumed",
          {"generous.axioms": "(class reward)\n(axiom generous (>= max-reward 2.0))\n"}),
     Case("axioms: a false lemma, found by testing", ("axioms", "check", "false.axioms"), 2,
-         "false.axioms:3:1: error: products-stay-small is false at n = 95913 (found by testing it on points: it is "
+         "false.axioms:3:1: error: sums-of-cubes-stay-small is false at n = 95913 (found by testing it on points: it is "
          "refused)", {"false.axioms": FALSE_LEMMA}),
     Case("axioms: constraints Z3 cannot show consistent", ("axioms", "check", "triple.axioms"), 2,
          "error: the constraints a-triple (triple.axioms:6) could not be shown consistent: Z3 found neither a model of "

@@ -33,10 +33,11 @@ FERMAT = """(class environment)
   (forall ((x Int) (y Int) (z Int))
     (=> (and (> x 0) (> y 0) (> z 0)) (distinct (+ (* x x x) (* y y y)) (* z z z)))))
 """
-# n (n + 1) < 9,199,399,482 holds for 0 <= n < 95,913 and fails from n = 95,913 on.
+# 1^3 + ... + n^3 = n^2 (n + 1)^2 / 4 stays below 21,157,237,707,355,467,081 for 0 <= n < 95,913
+# only; Z3 finds neither a proof nor a counterexample (before, it was simply assumed).
 FALSE_LEMMA = """(class environment)
-(axiom products-stay-small
-  (forall ((n Int)) (=> (<= 0 n) (< (* n (+ n 1)) 9199399482))))
+(axiom sums-of-cubes-stay-small
+  (forall ((n Int)) (=> (<= 0 n) (< (div (* n n (+ n 1) (+ n 1)) 4) 21157237707355467081))))
 """
 # The sum 1 + ... + n on a small range: the closed-form technique switches within 1 M steps.
 SMALL_SUM = """(task small-sum
@@ -125,10 +126,10 @@ def test_a_user_file_that_declares_or_mentions_a_reserved_name_is_refused(text: 
 # --- item 3: an unproved axiom is an assumption ------------------------------------------------
 
 def test_a_false_lemma_that_holds_for_small_n_is_refused_with_its_counterexample() -> None:
-    assert evaluate_on_points(parse_term("(forall ((n Int)) (=> (<= 0 n) (< (* n (+ n 1)) 9199399482)))", Signature()),
-                        "seed").counterexample == (("n", "95913"),)
+    lemma = "(forall ((n Int)) (=> (<= 0 n) (< (div (* n n (+ n 1) (+ n 1)) 4) 21157237707355467081)))"
+    assert evaluate_on_points(parse_term(lemma, Signature()), "seed").counterexample == (("n", "95913"),)
     error = refusal(FALSE_LEMMA)
-    assert "products-stay-small is false at n = 95913" in error.message
+    assert "sums-of-cubes-stay-small is false at n = 95913" in error.message
     assert (error.pos.line, error.pos.col) == (2, 1)
 
 
@@ -179,17 +180,25 @@ def test_an_axiom_on_the_environments_vocabulary_must_be_proved(tmp_path: Path) 
 
 
 def test_axioms_add_refuses_a_file_that_contradicts_the_installed_set_and_installs_nothing(tmp_path: Path) -> None:
+    """Issue 12, item 3: after a nonlinear lemma, a file with no model (a counterexample to
+    Fermat's last theorem for cubes) was installed ("no contradiction found within the budget")."""
     installed = tmp_path / "installed"
-    (tmp_path / "fermat.axioms").write_text(FERMAT, encoding="utf-8")
-    code, first = cli("axioms", "add", str(tmp_path / "fermat.axioms"), "--dir", str(installed))
-    assert code == 0 and "1 of them assumed (tested, not proved): fermat-cubes" in first, first
-    # a counterexample to the installed lemma: Z3 cannot decide it, so before it was installed
+    lemma = REPO / "proofs" / "examples" / "cubes-lemma.axioms"
+    code, first = cli("axioms", "add", str(lemma), "--dir", str(installed))
+    assert code == 0 and "installed" in first, first
     (tmp_path / "triple.axioms").write_text(
         "(class environment)\n(declare-const a Int)\n(declare-const b Int)\n(declare-const c Int)\n"
         "(axiom a-triple (and (> a 0) (> b 0) (> c 0) (= (+ (* a a a) (* b b b)) (* c c c))))\n", encoding="utf-8")
     code, second = cli("axioms", "add", str(tmp_path / "triple.axioms"), "--dir", str(installed))
     assert code == 2 and "the constraints a-triple" in second and "could not be shown consistent" in second
-    assert sorted(p.name for p in installed.iterdir()) == ["fermat.axioms"]
+    assert sorted(p.name for p in installed.iterdir()) == ["cubes-lemma.axioms"]
+    (tmp_path / "both.axioms").write_text("(class environment)\n(declare-const k Int)\n(axiom big (> k 3))\n",
+                                          encoding="utf-8")
+    assert cli("axioms", "add", str(tmp_path / "both.axioms"), "--dir", str(installed))[0] == 0
+    (tmp_path / "other.axioms").write_text("(class environment)\n(axiom small (< k 2))\n", encoding="utf-8")
+    code, third = cli("axioms", "add", str(tmp_path / "other.axioms"), "--dir", str(installed))
+    assert code == 2 and "inconsistent: big (" in third and "small (" in third, third
+    assert sorted(p.name for p in installed.iterdir()) == ["both.axioms", "cubes-lemma.axioms"]
 
 
 def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path) -> None:
