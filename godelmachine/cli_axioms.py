@@ -88,7 +88,8 @@ def list_command(
                     uses[name] = uses.get(name, 0) + 1
     axioms = axiom_set(task, installed_files(directory))
     rows = [{"name": a.name, "class": a.cls, "file": a.source, "line": a.line, "status": a.status,
-             "proved_from": list(a.proved_from), "switches": uses.get(a.name, 0) if log is not None else None}
+             "proved_from": list(a.proved_from), "user": a.user, "evidence": a.evidence,
+             "switches": uses.get(a.name, 0) if log is not None else None}
             for a in axioms.axioms.values() if hardware or a.cls != "hardware"]
     if as_json:
         emit_json({"consistency": axioms.consistency, "axioms": rows})

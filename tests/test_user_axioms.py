@@ -20,8 +20,6 @@ from godelmachine.logic.axioms import assumptions_of, load_axioms, reserved
 from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.logic.points import POINTS, evaluate_on_points
 from godelmachine.logic.reader import Signature, parse_term
-from godelmachine.machine.assumptions import run_summary, summary_lines
-from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
 from godelmachine.machine.verify import verify_log
@@ -50,6 +48,14 @@ SMALL_SUM = """(task small-sum
   (initial-reward 1)
   (techniques (closed-form 8)))
 """
+
+
+@pytest.fixture(scope="module")
+def small_sum(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The task file, at one path for the module (its axiom set is loaded once)."""
+    path = tmp_path_factory.mktemp("task") / "small-sum.task"
+    path.write_text(SMALL_SUM, encoding="utf-8")
+    return path
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -169,13 +175,13 @@ def test_constraints_z3_cannot_show_consistent_are_refused() -> None:
     assert "could not be shown consistent" in refusal(text).message
 
 
-def test_an_axiom_on_the_environments_vocabulary_must_be_proved(tmp_path: Path) -> None:
+def test_an_axiom_on_the_environments_vocabulary_must_be_proved(tmp_path: Path, small_sum: Path) -> None:
     good = "(class environment)\n(axiom reward-at-most-one (forall ((n Int) (y Int)) (<= (reward-of n y) 1.0)))\n"
     path = tmp_path / "good.axioms"
     path.write_text(good, encoding="utf-8")
-    assert axiom_set("sum-to-n", (path,))["reward-at-most-one"].status == "proved"
+    assert axiom_set(str(small_sum), (path,))["reward-at-most-one"].status == "proved"
     bad = "(class environment)\n(axiom always-paid (forall ((n Int) (y Int)) (= (reward-of n y) 1.0)))\n"
-    error = refusal(bad, "sum-to-n", tmp_path, "bad.axioms")
+    error = refusal(bad, str(small_sum), tmp_path, "bad.axioms")
     assert "mentions reward-of, the environment's vocabulary" in error.message and error.pos.line == 2
 
 
@@ -201,9 +207,8 @@ def test_axioms_add_refuses_a_file_that_contradicts_the_installed_set_and_instal
     assert sorted(p.name for p in installed.iterdir()) == ["both.axioms", "cubes-lemma.axioms"]
 
 
-def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path) -> None:
-    task, lemma, log = tmp_path / "small-sum.task", tmp_path / "fermat.axioms", tmp_path / "run.jsonl"
-    task.write_text(SMALL_SUM, encoding="utf-8")
+def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path, small_sum: Path) -> None:
+    task, lemma, log = small_sum, tmp_path / "fermat.axioms", tmp_path / "run.jsonl"
     lemma.write_text(FERMAT, encoding="utf-8")
     where = {"name": "fermat-cubes", "file": str(lemma), "line": 3}
     code, output = cli("run", str(task), "--axioms", str(lemma), "--log", str(log), "--json")
@@ -228,12 +233,11 @@ def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path) ->
         verify_log(tampered)
 
     trusted = tmp_path / "trusted.jsonl"
-    machine = Machine(load_task(str(task)), axiom_files=(lemma,), log_path=trusted, trust="proved")
-    result = machine.run()
-    summary = run_summary(machine.axioms, result.switches)
-    assert summary["assumptions_excluded"] == [where] and summary["trust"] == "proved"
-    assert f"--trust proved: 1 user assumption(s) left out: fermat-cubes at {lemma}:3" in summary_lines(summary)
+    code, text = cli("run", str(task), "--axioms", str(lemma), "--log", str(trusted), "--trust", "proved")
+    assert code == 0 and f"user axiom files: {lemma} (given, 1 axiom(s))" in text, text
+    assert f"--trust proved: 1 user assumption(s) left out: fermat-cubes at {lemma}:3" in text
     records = read_records(trusted)
     assert records[0]["trust"] == "proved"
-    assert all(r["assumptions"] == [] and "fermat-cubes" not in r["axioms_used"] for r in records if r["type"] == "switch")
-    assert verify_log(trusted).switches == len(result.switches)
+    switches = [r for r in records if r["type"] == "switch"]
+    assert switches and all(r["assumptions"] == [] and "fermat-cubes" not in r["axioms_used"] for r in switches)
+    assert verify_log(trusted).switches == len(switches)

@@ -480,12 +480,13 @@ def load_axioms(files: Iterable[Path | tuple[str, str]] = (), shipped: bool = Tr
             raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot read the axiom file ({exc.strerror})") from None
-    return _load(tuple(sources), check, kernel_sources, trust)
+    loaded = _load(tuple(sources), check, kernel_sources)
+    return loaded if trust == "assumed" else _trusting_proved(loaded)
 
 
 @lru_cache(maxsize=32)
-def _load(sources: tuple[tuple[str, str], ...], check: bool, kernel_sources: int, trust: str) -> AxiomSet:
-    target = AxiomSet(trust=trust)
+def _load(sources: tuple[tuple[str, str], ...], check: bool, kernel_sources: int) -> AxiomSet:
+    target = AxiomSet()
     hardware_axioms(target)
     for i, (name, text) in enumerate(sources):
         AxiomFileReader(target, name, user=i >= kernel_sources).read(text)
@@ -494,8 +495,6 @@ def _load(sources: tuple[tuple[str, str], ...], check: bool, kernel_sources: int
         check_consistency(target)
         mark_redundant(target)
         check_user_axioms(target)
-    if trust == "proved":
-        leave_out_assumptions(target)
     return target
 
 
@@ -656,13 +655,12 @@ def assumptions_of(target: AxiomSet, names: Iterable[str]) -> list[dict[str, obj
     return [{"name": a.name, "file": a.source, "line": a.line} for a in rests_on_assumptions(target, names)]
 
 
-def leave_out_assumptions(target: AxiomSet) -> None:
-    """--trust proved: the user's assumptions, and the user axioms proved from them, are not axioms."""
-    for name, axiom in list(target.axioms.items()):
-        if axiom.user and rests_on_assumptions(target, [name]):
-            target.excluded[name] = axiom
-    for name in target.excluded:
-        del target.axioms[name]
+def _trusting_proved(loaded: AxiomSet) -> AxiomSet:
+    """--trust proved: the set without the user's assumptions and the user axioms proved from them."""
+    excluded = {n: a for n, a in loaded.axioms.items() if a.user and rests_on_assumptions(loaded, [n])}
+    return replace(loaded, axioms={n: a for n, a in loaded.axioms.items() if n not in excluded}, excluded=excluded,
+                   trust="proved", files=dict(loaded.files), user_files=list(loaded.user_files),
+                   user_symbols=set(loaded.user_symbols))
 
 
 def describe(axiom: Axiom) -> str:
