@@ -207,7 +207,7 @@ def evaluate_on_points(statement: Term, seed: str, count: int = POINTS) -> Teste
             if (not whole and determined >= count) or attempts >= 3 * count:
                 break
         tested += determined
-        if not whole and determined < count:
+        if determined < (_size(domains) if whole else count):  # some point had no value
             return Tested(tested, False, None, enough=False)
     return Tested(tested, exhaustive)
 
