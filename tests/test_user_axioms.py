@@ -84,6 +84,7 @@ def refusal(text: str, task: str | None = None, tmp_path: Path | None = None, na
     "p3a35d43b5e9a.solve.val", "p3a35d43b5e9a.solve", "p" + "ab" * 32 + ":solve", "p0123abcd_solve", "hw.cost.+",
     "state.clock", "cex.n", "track.x", "distribution.instance", "%arg.a", "mean-cost", "mean-reward", "max-cost",
     "reward-over", "uniform-moment", "Program", "instance", "reward-of", "max-reward", "my.lemma",
+    "wald-lower", "mean-reward-is-bounded",  # declared by the shipped files
 ])
 def test_the_kernels_names_are_reserved(name: str) -> None:
     assert reserved(name)

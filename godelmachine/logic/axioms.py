@@ -95,9 +95,19 @@ def reserved(name: str) -> bool:
 
     The one place that decides it (docs/axioms.md, "The reserved namespace"): a name the
     kernel could generate (it contains a separator of the kernel's, or starts like a program
-    symbol), or one the shipped axioms or the task give meaning to."""
+    symbol), one the kernel's rules or the task give meaning to, or one the shipped axiom
+    files declare (so a symbol added to or renamed in them is reserved without a word here)."""
     return (name in KERNEL_VOCABULARY or name in ENVIRONMENT_VOCABULARY
-            or any(c in name for c in KERNEL_SEPARATORS) or PROGRAM_SYMBOL.match(name) is not None)
+            or any(c in name for c in KERNEL_SEPARATORS) or PROGRAM_SYMBOL.match(name) is not None
+            or name in shipped_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def shipped_vocabulary() -> frozenset[str]:
+    """The sorts, functions, constants, macros and axioms that the shipped files declare."""
+    shipped = load_axioms(check=False)
+    return frozenset(shipped.signature.sorts | set(shipped.signature.funcs) | set(shipped.signature.macros)
+                     | set(shipped.axioms))
 
 
 @dataclass(frozen=True)
@@ -286,13 +296,13 @@ class AxiomFileReader:
         if len(node.items) != 3:
             raise UserError("expected (axiom name term)", node.pos)
         name = self.name_at(node, 1, "axiom")
+        if name in self.target.axioms:
+            previous = self.target.axioms[name]
+            raise UserError(f"axiom {name!r} is already defined at {previous.source}:{previous.line}", node.items[1].pos)
         if self.user and reserved(name):
             raise UserError(f"the axiom name {name!r} is in the kernel's reserved namespace (the kernel's own axioms and "
                             "the laws theorems rest on are named so); name it without . and the like",
                             node.items[1].pos)
-        if name in self.target.axioms:
-            previous = self.target.axioms[name]
-            raise UserError(f"axiom {name!r} is already defined at {previous.source}:{previous.line}", node.items[1].pos)
         statement = self.reader.term(node.items[2])
         if statement.sort != BOOL:
             raise UserError(f"an axiom must be Bool, this term is {statement.sort}", node.items[2].pos)
