@@ -85,6 +85,7 @@ def refusal(text: str, task: str | None = None, tmp_path: Path | None = None, na
     "state.clock", "cex.n", "track.x", "distribution.instance", "%arg.a", "mean-cost", "mean-reward", "max-cost",
     "reward-over", "uniform-moment", "Program", "instance", "reward-of", "max-reward", "my.lemma",
     "wald-lower", "mean-reward-is-bounded",  # declared by the shipped files
+    "initial-solver-reward", "reward-of-rule",  # generated from the task
 ])
 def test_the_kernels_names_are_reserved(name: str) -> None:
     assert reserved(name)

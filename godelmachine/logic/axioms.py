@@ -82,9 +82,10 @@ KERNEL_SEPARATORS = ".%:#@$|/\\"
 PROGRAM_SYMBOL = re.compile(r"p[0-9a-fA-F]{8}")
 # The names without a separator that the shipped axioms and the kernel's rules give meaning to:
 # the sort of solvers, the expectations the expectation rules define, the utility, the moments,
-# and the instance distribution.
+# the instance distribution, and the axioms the task generates (the machine looks some of them
+# up by name: initial-solver-reward is the reward floor).
 KERNEL_VOCABULARY = frozenset({"Program", "mean-cost", "mean-reward", "max-cost", "reward-over", "uniform-moment",
-                               "instance"})
+                               "instance", "reward-of-rule", "reward-rule-loops", "initial-solver-reward"})
 # The environment's vocabulary: the reward of an output on an instance (the task's reward rule
 # defines it) and the largest reward. A user's axiom may mention them only if Z3 proves it.
 ENVIRONMENT_VOCABULARY = frozenset({"reward-of", "max-reward"})
