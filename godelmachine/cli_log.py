@@ -57,14 +57,19 @@ def show_command(
                       f"{end['switches']} switch(es), the first at {end['first_switch'] or '-'}")
     table = Table(title="Switches")
     for column in ("#", "clock", "technique", "what changed", "E\\[reward] switch", "E\\[reward] no switch",
-                   "proof nodes", "axioms used", "user assumptions"):
+                   "proof nodes", "axioms used"):
         table.add_column(column)
     for r in rows:
         accepted = "" if r["accepted"] == "proof" else " [red](no proof)[/]"
         table.add_row(str(r["n"]), f"{r['clock']:,}", r["technique"], r["summary"] + accepted,
                       r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
-                      str(len(r["axioms_used"])), ", ".join(a["name"] for a in r["assumptions"]) or "-")
+                      str(len(r["axioms_used"])))
     console.print(table)
+    from godelmachine.machine.assumptions import rests_on
+
+    for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
+        if r["assumptions"]:
+            console.print(f"switch {r['n']} {rests_on(r['assumptions'])}", markup=False, highlight=False)
     console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
 
 

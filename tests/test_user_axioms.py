@@ -221,6 +221,8 @@ def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path, sm
     assert summary["switches"] and summary["switches"][0]["assumptions"] == [where]
     (switch, *_) = [r for r in read_records(log) if r["type"] == "switch"]
     assert switch["assumptions"] == [where] and "fermat-cubes" in switch["axioms_used"]
+    code, table = cli("log", "show", str(log))
+    assert code == 0 and f"switch 1 rests on 1 assumption: fermat-cubes at {lemma}:3" in table, table
     code, shown = cli("log", "show", str(log), "--switch", "1")
     assert code == 0 and f"the switch rests on 1 assumption: fermat-cubes at {lemma}:3" in shown, shown
     code, verified = cli("log", "verify", str(log))
