@@ -69,7 +69,7 @@ def show_command(
 
     for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
         if r["assumptions"]:
-            console.print(f"switch {r['n']} {rests_on(r['assumptions'])}", markup=False, highlight=False)
+            typer.echo(f"switch {r['n']} {rests_on(r['assumptions'])}")  # not wrapped: a path stays whole
     console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
 
 
