@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli_helpers import REPO
@@ -18,11 +19,14 @@ from godelmachine.cli_axioms import axiom_set
 from godelmachine.errors import GMError, UserError
 from godelmachine.logic.axioms import assumptions_of, load_axioms, reserved
 from godelmachine.logic.kernel import Kernel, Refused
-from godelmachine.logic.points import POINTS, evaluate_on_points
+from godelmachine.logic.points import POINTS, Undetermined, evaluate, evaluate_on_points
 from godelmachine.logic.reader import Signature, parse_term
+from godelmachine.logic.smt import prove
+from godelmachine.logic.terms import Term, bv, int_, mk, show, substitute, sym
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
 from godelmachine.machine.verify import verify_log
+from test_terms import bv_terms, int_terms, raw
 
 # True, and Z3 proves it neither from nothing nor within its budget: an assumption.
 FERMAT = """(class environment)
@@ -245,3 +249,17 @@ def test_a_switch_resting_on_an_assumption_says_so_everywhere(tmp_path: Path, sm
     switches = [r for r in records if r["type"] == "switch"]
     assert switches and all(r["assumptions"] == [] and "fermat-cubes" not in r["axioms_used"] for r in switches)
     assert verify_log(trusted).switches == len(switches)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.one_of(bv_terms(raw), int_terms(raw)), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
+       st.integers(-2**40, 2**40), st.integers(-60, 60))
+def test_the_point_evaluator_agrees_with_z3(term: Term, x: int, y: int, n: int, m: int) -> None:
+    """The values the point test computes are SMT-LIB's, as Z3 computes them."""
+    env = {"x": bv(x), "y": bv(y), "n": int_(n), "m": int_(m)}
+    try:
+        value = evaluate(term, env)
+    except Undetermined:  # a division by zero: SMT-LIB leaves it unspecified
+        return
+    ground = substitute(term, {sym(k, v.sort): v for k, v in env.items()})
+    assert prove([], mk("=", ground, value), 2_000_000).proved, (show(term), env, show(value))
