@@ -148,6 +148,8 @@ def run_command(
     log: Optional[Path] = typer.Option(None, help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
     accept: str = typer.Option("proof", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
     search: bool = typer.Option(True, "--search/--no-search", help="Run the proof searcher at all."),
+    trust: str = typer.Option("assumed", help="assumed: user axioms Z3 could not prove may be used once tested "
+                              "(each switch says so); proved: only proved user axioms and constraints."),
     resume: Optional[Path] = typer.Option(None, help="Continue the run whose log this is (a killed run); takes everything else from the log."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (no live display)."),
 ) -> None:
@@ -158,7 +160,8 @@ def run_command(
 
     if resume is not None:
         given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0,
-                 "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search}
+                 "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search,
+                 "--trust": trust != "assumed"}
         if any(given.values()):
             raise UserError(f"--resume takes the task and every setting from the log; drop {', '.join(k for k, v in given.items() if v)}")
         machine = resumed_machine(resume, as_json)
@@ -174,15 +177,23 @@ def run_command(
         path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                          mode=accept, search=search)
+                          mode=accept, search=search, trust=trust)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
+    from godelmachine.machine.assumptions import run_summary, summary_lines
+
     if as_json:
         result = machine.run()
-        emit_json(result_record(result, path))
+        record = result_record(result, path)
+        summary = run_summary(machine.axioms, result.switches, map(str, installed_files()))
+        for s in record["switches"]:
+            s["assumptions"] = summary["switch_assumptions"].get(s["n"], [])
+        emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}})
     else:
         result = run_with_progress(machine)
         show_result(result, path)
+        for line in summary_lines(run_summary(machine.axioms, result.switches, map(str, installed_files()))):
+            typer.echo(line)
 
 
 def resumed_machine(path: Path, as_json: bool) -> Any:

@@ -6,11 +6,13 @@ run` loads the files there (its log's header names each with its SHA-256). The d
 in order: `--dir`, the environment variable GODELMACHINE_AXIOMS, or
 $XDG_CONFIG_HOME/godelmachine/axioms (default ~/.config/godelmachine/axioms).
 
-An added file may not touch what the machine's own decisions rest on: it may not be of class
-utility or initial-state, and no axiom in it may mention the utility (`reward-over`), the
-machine's state (`state.clock`, `state.share`, `state.lifetime`) or the generated hardware
-semantics (`hw.*`): an axiom that could change what a switch must prove, what an instruction
-costs or what the clock reads is refused.
+A user's file may declare only fresh names of its own and mention only those, the theories'
+operators and the environment's vocabulary: everything the kernel generates or gives meaning
+to is its reserved namespace (`godelmachine.logic.axioms.reserved`, docs/axioms.md). Its
+axioms are proved, constraints on its own symbols (which must have a model), or assumptions
+tested on 10,000 points; loading decides which, for `axioms check`, `axioms add` and every run
+alike. `axioms add` checks the file together with the shipped axioms and every installed file,
+and installs nothing if that set is refused.
 """
 
 from __future__ import annotations
@@ -26,9 +28,6 @@ from godelmachine.cli_common import emit_json
 from godelmachine.errors import UserError
 
 axioms_app = typer.Typer(no_args_is_help=True, help="List, check, add and remove axiom files.")
-
-PROTECTED_CLASSES = ("utility", "initial-state", "hardware")
-PROTECTED_SYMBOLS = ("reward-over", "state.clock", "state.share", "state.lifetime")
 
 
 def user_axiom_dir(option: Path | None = None) -> Path:
@@ -89,7 +88,8 @@ def list_command(
                     uses[name] = uses.get(name, 0) + 1
     axioms = axiom_set(task, installed_files(directory))
     rows = [{"name": a.name, "class": a.cls, "file": a.source, "line": a.line, "status": a.status,
-             "proved_from": list(a.proved_from), "switches": uses.get(a.name, 0) if log is not None else None}
+             "proved_from": list(a.proved_from), "user": a.user, "evidence": a.evidence,
+             "switches": uses.get(a.name, 0) if log is not None else None}
             for a in axioms.axioms.values() if hardware or a.cls != "hardware"]
     if as_json:
         emit_json({"consistency": axioms.consistency, "axioms": rows})
@@ -106,21 +106,21 @@ def list_command(
     Console().print(table)
 
 
-def checked(file: Path, task: str | None, directory: Path | None, protect: bool) -> tuple[Any, list[Any]]:
-    """The set with `file` added (syntax, sorts and consistency checked), and the file's axioms.
-    With `protect`, a file that touches the utility, the state or the hardware is refused
-    before anything else is checked."""
+def checked(file: Path, task: str | None, directory: Path | None) -> tuple[Any, list[Any]]:
+    """The set with `file` added to the installed files (syntax, sorts, the reserved namespace,
+    the tests of its assumptions and consistency checked, as a run would), and the file's axioms."""
     if not file.is_file():
         raise UserError(f"{file}: no such axiom file")
     existing = tuple(p for p in installed_files(directory) if p.name != file.name)
-    if protect:
-        parsed = axiom_set(task, (*existing, file), check=False)
-        problems = protection_problems([a for a in parsed.axioms.values() if a.source == str(file)])
-        if problems:
-            raise UserError(f"{file}: refused: " + "; ".join(problems))
     axioms = axiom_set(task, (*existing, file))
     added = [a for a in axioms.axioms.values() if a.source == str(file)]
     return axioms, added
+
+
+def how_accepted(a: Any) -> str:
+    if a.status == "proved":
+        return f"proved from {', '.join(a.proved_from)} (rule smt)" if a.proved_from else "proved: it holds by itself (rule smt)"
+    return a.evidence if a.status == "assumed" else f"constraint: {a.evidence}"
 
 
 @axioms_app.command("check")
@@ -130,38 +130,20 @@ def check_command(
     directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Parse and sort-check a file, check it is consistent with the current set, and try to
-    prove each of its axioms from the set: proved (and from what), or assumed."""
-    axioms, added = checked(file, task, directory, protect=False)
-    problems = protection_problems(added)
-    report = [{"name": a.name, "class": a.cls, "line": a.line, "status": a.status, "proved_from": list(a.proved_from)}
-              for a in added]
+    """Parse and sort-check a file against the reserved namespace, then decide each of its
+    axioms: proved (and from what), a constraint on its own symbols, or an assumption tested on
+    10,000 points; a false or inconsistent one is refused."""
+    axioms, added = checked(file, task, directory)
+    report = [{"name": a.name, "class": a.cls, "line": a.line, "status": a.status, "proved_from": list(a.proved_from),
+               "evidence": a.evidence} for a in added]
     if as_json:
-        emit_json({"file": str(file), "consistency": axioms.consistency, "axioms": report, "refused": problems})
+        emit_json({"file": str(file), "consistency": axioms.consistency, "user_constraints": axioms.user_consistency,
+                   "axioms": report})
     else:
-        for r in report:
-            how = ("assumed" if r["status"] != "proved" else
-                   f"proved from {', '.join(r['proved_from'])} (rule smt)" if r["proved_from"] else "proved: it holds by itself (rule smt)")
-            typer.echo(f"{file}:{r['line']}: {r['name']}: {how}")
-        typer.echo(f"consistent with the current set: {axioms.consistency}")
-    if problems:
-        raise UserError(f"{file}: it cannot be added: " + "; ".join(problems))
-
-
-def protection_problems(added: list[Any]) -> list[str]:
-    from godelmachine.logic.terms import subterms
-
-    problems = []
-    for a in added:
-        if a.cls in PROTECTED_CLASSES:
-            problems.append(f"{a.name} (line {a.line}) is of class {a.cls}, which only the shipped files may extend")
-            continue
-        names = {t.name for t in subterms(a.statement) if t.kind in ("app", "sym")}
-        touched = sorted(n for n in names if n in PROTECTED_SYMBOLS or str(n).startswith("hw."))
-        if touched:
-            problems.append(f"{a.name} (line {a.line}) mentions {', '.join(touched)}: the utility, the machine's "
-                            "state and the hardware semantics are not the user's to axiomatize")
-    return problems
+        for a in added:
+            typer.echo(f"{file}:{a.line}: {a.name}: {how_accepted(a)}")
+        typer.echo(f"consistent with the current set: {axioms.consistency}; the user's constraints: "
+                   f"{axioms.user_consistency}")
 
 
 @axioms_app.command("add")
@@ -172,15 +154,18 @@ def add_command(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Check a file and install it into the user's axiom directory; later runs load it."""
-    axioms, added = checked(file, task, directory, protect=True)
+    axioms, added = checked(file, task, directory)
     target_dir = user_axiom_dir(directory)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / (file.stem + ".axioms")
     shutil.copyfile(file, target)
     if as_json:
-        emit_json({"installed": str(target), "axioms": [a.name for a in added], "consistency": axioms.consistency})
+        emit_json({"installed": str(target), "axioms": [a.name for a in added], "consistency": axioms.consistency,
+                   "assumed": [a.name for a in added if a.status == "assumed"]})
     else:
-        typer.echo(f"installed {target} ({len(added)} axiom(s)); later runs load it")
+        assumed = [a.name for a in added if a.status == "assumed"]
+        note = f"; {len(assumed)} of them assumed (tested, not proved): {', '.join(assumed)}" if assumed else ""
+        typer.echo(f"installed {target} ({len(added)} axiom(s){note}); later runs load it")
 
 
 @axioms_app.command("remove")

@@ -40,7 +40,7 @@ def show_command(
     header, end = records[0], records[-1] if records[-1].get("type") == "end" else None
     rows, refusals = report.switch_rows(records), report.refusal_counts(records)
     if as_json:
-        keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files")
+        keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files", "trust")
         emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end})
         return
     from rich.console import Console
@@ -65,29 +65,41 @@ def show_command(
                       r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
                       str(len(r["axioms_used"])))
     console.print(table)
+    from godelmachine.machine.assumptions import rests_on
+
+    for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
+        if r["assumptions"]:
+            typer.echo(f"switch {r['n']} {rests_on(r['assumptions'])}")  # not wrapped: a path stays whole
     console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
 
 
 def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
-    """Where an axiom a proof rests on comes from: file, line, proved or assumed. A
-    `distribution.NAME` is the task's instance law, assumed like every environment axiom."""
+    """Where an axiom a proof rests on comes from: file, line, proved, assumed or a constraint,
+    and whether it is a user's. A `distribution.NAME` is the task's instance law, assumed like
+    every environment axiom the task generates."""
     if name in axioms.axioms:
         a = axioms.axioms[name]
-        return {"name": name, "file": a.source, "line": a.line, "status": a.status}
+        return {"name": name, "file": a.source, "line": a.line, "status": a.status, "user": a.user,
+                "evidence": a.evidence}
     law = axioms.distributions.get(name.removeprefix("distribution."))
     return {"name": name, "file": law.source if law else None, "line": law.line if law else None,
-            "status": "assumed" if law else "unknown"}
+            "status": "assumed" if law else "unknown", "user": False, "evidence": ""}
 
 
 def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
     from godelmachine.machine import report
     from godelmachine.machine.verify import log_axioms
 
+    from godelmachine.logic.axioms import assumptions_of
+    from godelmachine.machine.assumptions import rests_on
+
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)
-    used = [axiom_origin(log_axioms(records[0]), a) for a in record.get("axioms_used", [])]
+    axioms = log_axioms(records[0])
+    used = [axiom_origin(axioms, a) for a in record.get("axioms_used", [])]
+    assumptions = assumptions_of(axioms, record.get("axioms_used", []))
     if as_json:
-        emit_json({"switch": record, "axioms": used, "refuted_rivals": rivals})
+        emit_json({"switch": record, "axioms": used, "assumptions": assumptions, "refuted_rivals": rivals})
         return
     typer.echo(f"switch {n} at clock {record['clock']:,}: {record['summary']} (technique {record['technique']})")
     typer.echo(f"accepted by: {record['accepted']}")
@@ -99,7 +111,8 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool)
             typer.echo("  " + line)
         typer.echo("\naxioms it rests on:")
         for a in used:
-            typer.echo(f"  {a['name']}  {a['file']}:{a['line']}  ({a['status']})")
+            typer.echo(f"  {a['name']}  {a['file']}:{a['line']}  ({a['status']}{', user' if a['user'] else ''})")
+        typer.echo(f"the switch {rests_on(assumptions)}")
     typer.echo("\ncode:\n" + report.code_diff(record))
     if rivals:
         typer.echo("refuted rivals:")
@@ -148,12 +161,18 @@ def verify_command(
     if as_json:
         emit_json({"ok": True, "switches": result.switches, "proven": result.proven, "empirical": result.empirical,
                    "certificate_nodes": result.nodes, "axiom_files": result.axioms, "solver": solver,
-                   "replayed_records": result.replayed, "seconds": round(seconds, 3)})
+                   "replayed_records": result.replayed, "seconds": round(seconds, 3),
+                   "assumptions": {str(n): a for n, a in result.assumptions.items()}})
         return
+    from godelmachine.machine.assumptions import rests_on
+
     typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
                f"({result.nodes} nodes) re-checked with a fresh kernel and {solver} in {seconds:.1f} s")
     if result.replayed is not None:
         typer.echo(f"{log}: the run re-executed from its header wrote the same {result.replayed} records, byte for byte")
+    for n, assumptions in result.assumptions.items():
+        if assumptions:
+            typer.echo(f"switch {n} {rests_on(assumptions)}")
     if result.empirical:
         typer.echo(f"warning: {result.empirical} switch(es) were accepted empirically, without a proof", err=True)
 

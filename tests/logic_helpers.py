@@ -20,11 +20,15 @@ SMALL_ENVIRONMENT = """(class environment)
 """
 
 
+# Both are passed as `generated`: they stand for a task's generated environment axioms, which
+# declare the environment's vocabulary (reward-of, the instance distribution). A user's file may not.
+
+
 @cache
 def sum_axioms() -> AxiomSet:
-    return load_axioms([("tests/sum-environment.axioms", SUM_ENVIRONMENT)])
+    return load_axioms(generated=[("tests/sum-environment.axioms", SUM_ENVIRONMENT)])
 
 
 @cache
 def small_axioms() -> AxiomSet:
-    return load_axioms([("tests/small-environment.axioms", SMALL_ENVIRONMENT)])
+    return load_axioms(generated=[("tests/small-environment.axioms", SMALL_ENVIRONMENT)])

@@ -32,13 +32,11 @@ def test_the_shipped_classes_and_the_generated_hardware() -> None:
     ("(class environment)\n(axiom a (> max-reward 1))\n(axiom b (< nope 1.0))", "unknown symbol 'nope'", 3, 13),
     ("(class environment)\n(axiom a (+ 1 2))", "an axiom must be Bool", 2, 10),
     ("(class environment)\n(axiom a (and true 5))", "and cannot take arguments of sorts Bool, Int", 2, 10),
-    ("(class environment)\n(axiom a (mean-cost 5))", "mean-cost cannot take arguments of sorts Int (expected Program)", 2, 10),
+    ("(class environment)\n(declare-fun f (Bool) Int)\n(axiom a (> (f 5) 0))", "f cannot take arguments of sorts Int (expected Bool)", 3, 13),
     ("(class environment)\n(axiom a (forall ((x Foo)) true))", "unknown sort", 2, 22),
     ("(class environment)\n(axiom a (> max-reward 1.0)", "this '(' is never closed", 2, 1),
     ("(class environment)\n; a comment with a ( in it\n(axiom a \"(\" true))", "unexpected ')'", 3, 19),
     ("(class environment)\n(axiom max-reward-is-one true)", "already defined at proofs/reward.axioms:8", 2, 8),
-    ("(class environment)\n(distribution instance ((n Int)) (finite ((/ 1 2) 0) ((/ 1 3) 1)))", "must add up to 1", 2, 34),
-    ("(class environment)\n(distribution instance ((n Int)) (uniform-int n 5 1))", "an empty range 5..1", 2, 49),
     ("(class environment)\n(frobnicate)", "unknown form 'frobnicate'", 2, 2),
 ])
 def test_positioned_errors(text: str, message: str, line: int, col: int) -> None:
@@ -48,21 +46,33 @@ def test_positioned_errors(text: str, message: str, line: int, col: int) -> None
     assert (info.value.pos.source, info.value.pos.line, info.value.pos.col) == ("user.axioms", line, col)
 
 
-def test_an_inconsistent_file_is_refused_naming_the_conflict() -> None:
-    text = "(class environment)\n(axiom generous (>= max-reward 2.0))\n(axiom unrelated (>= 1 0))\n"
+@pytest.mark.parametrize("text, message, line, col", [
+    ("(class environment)\n(distribution instance ((n Int)) (finite ((/ 1 2) 0) ((/ 1 3) 1)))", "must add up to 1", 2, 34),
+    ("(class environment)\n(distribution instance ((n Int)) (uniform-int n 5 1))", "an empty range 5..1", 2, 49),
+])
+def test_positioned_errors_in_a_tasks_distribution(text: str, message: str, line: int, col: int) -> None:
     with pytest.raises(UserError) as info:
-        load_axioms([("greedy.axioms", text)])
+        load_axioms(generated=[("task.axioms", text)], check=False)
+    assert message in info.value.message
+    assert (info.value.pos.source, info.value.pos.line, info.value.pos.col) == ("task.axioms", line, col)
+
+
+def test_an_inconsistent_file_is_refused_naming_the_conflict() -> None:
+    text = ("(class environment)\n(declare-const k Int)\n(axiom big (> k 3))\n(axiom unrelated (>= 1 0))\n"
+            "(axiom small (< k 2))\n")
+    with pytest.raises(UserError) as info:
+        load_axioms([("both.axioms", text)])
     message = info.value.message
-    assert "generous (greedy.axioms:2)" in message and "max-reward-is-one (proofs/reward.axioms:8)" in message
-    assert "unrelated" not in message
+    assert "big (both.axioms:3), small (both.axioms:5) cannot all hold" in message and "unrelated" not in message
 
 
-def test_a_redundant_axiom_is_marked_proved_and_a_new_one_assumed() -> None:
+def test_a_redundant_axiom_is_marked_proved_and_one_on_the_users_symbols_is_a_constraint() -> None:
     text = ("(class environment)\n(axiom positive (> max-reward 0.0))\n"
-            "(declare-const speed Real)\n(axiom fast (> speed 3.0))\n")
+            "(declare-const speed Real)\n(axiom fast (> speed 3.0))\n(axiom faster (> speed 2.0))\n")
     axioms = load_axioms([("extra.axioms", text)])
     assert axioms["positive"].status == "proved" and axioms["positive"].proved_from == ("max-reward-is-one",)
-    assert axioms["fast"].status == "assumed"
+    assert axioms["fast"].status == "constraint" and "model" in axioms["fast"].evidence
+    assert axioms["faster"].status == "proved" and axioms["faster"].proved_from == ("fast",)
 
 
 @pytest.mark.parametrize("k", [0, 1, 2, 3])

@@ -53,12 +53,6 @@ def jsonl(*records: dict) -> str:
     return "".join(json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n" for r in records)
 
 
-def axiom_line(file: str, name: str) -> int:
-    """The line of `(axiom name` in a shipped axiom file (the messages name it)."""
-    lines = (REPO / "proofs" / file).read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, 1) if line.startswith(f"(axiom {name}"))
-
-
 GREEDY = """(class environment)
 ; a solver that earns more than Wald's bound allows: it contradicts the utility axioms
 (declare-const greedy Program)
@@ -74,12 +68,27 @@ HARD = """(class environment)
 (axiom factors (and (> p 1) (> q 1) (<= p q) (= (* p q) 1000000016000000063)))
 (axiom small-factor (= p 1000000007))
 """
-GREEDY_CORE = (f"greedy-cost (greedy.axioms:4), greedy-earns (greedy.axioms:6), greedy-reward (greedy.axioms:5), "
-               f"mean-reward-is-bounded (proofs/reward.axioms:{axiom_line('reward.axioms', 'mean-reward-is-bounded')}), "
-               f"wald-upper (proofs/utility.axioms:{axiom_line('utility.axioms', 'wald-upper')})")
+FALSE_LEMMA = """(class environment)
+; the sum of the first n cubes stays below 21,157,237,707,355,467,081: true for 0 <= n < 95,913 only
+(axiom sums-of-cubes-stay-small
+  (forall ((n Int)) (=> (<= 0 n) (< (div (* n n (+ n 1) (+ n 1)) 4) 21157237707355467081))))
+"""
+TRIPLE = """(class environment)
+; a counterexample to Fermat's last theorem for cubes: Z3 finds neither a model nor a contradiction
+(declare-const a Int)
+(declare-const b Int)
+(declare-const c Int)
+(axiom a-triple (and (> a 0) (> b 0) (> c 0) (= (+ (* a a a) (* b b b)) (* c c c))))
+"""
+PROGRAM = """(class environment)
+; a false fact about the semantics of a program the kernel defines
+(declare-fun pdd2ff0d0a6e5.solve.val ((_ BitVec 32)) (_ BitVec 32))
+(axiom wrong (= (pdd2ff0d0a6e5.solve.val #x00000000) #x00000001))
+"""
 TECHNIQUES = ", ".join(technique_names())
 TASKS = ", ".join(builtin_tasks())
-PROTECTED = "the utility, the machine's state and the hardware semantics are not the user's to axiomatize"
+RESERVED = "is in the kernel's reserved namespace: a user axiom file may not"
+SEE = "(it may declare fresh names of its own; see docs/axioms.md)"
 
 # --- the catalogue ---------------------------------------------------------------------------------
 
@@ -190,17 +199,34 @@ AXIOM_FILES = [
     Case("axioms: inconsistent file, through run --axioms", ("run", "ok.task", "--axioms", "both.axioms"), 2,
          "error: the axioms are inconsistent: big (both.axioms:3), small (both.axioms:4) cannot all hold",
          {"ok.task": task(GOOD), "both.axioms": INCONSISTENT}),
-    Case("axioms: contradicts the utility axioms", ("axioms", "check", "greedy.axioms"), 2,
-         f"error: the axioms are inconsistent: {GREEDY_CORE} cannot all hold", {"greedy.axioms": GREEDY}),
-    Case("axioms: contradicts the utility axioms, through run --axioms", ("run", "ok.task", "--axioms", "greedy.axioms"),
-         2, f"error: the axioms are inconsistent: {GREEDY_CORE} cannot all hold",
+    Case("axioms: mentions the kernel's vocabulary", ("axioms", "check", "greedy.axioms"), 2,
+         f"greedy.axioms:3:23: error: 'Program' {RESERVED} mention it {SEE}", {"greedy.axioms": GREEDY}),
+    Case("axioms: mentions the kernel's vocabulary, through run --axioms", ("run", "ok.task", "--axioms", "greedy.axioms"),
+         2, f"greedy.axioms:3:23: error: 'Program' {RESERVED} mention it {SEE}",
          {"ok.task": task(GOOD), "greedy.axioms": GREEDY}),
-    Case("axioms: mentions the utility, through axioms add", ("axioms", "add", "greedy.axioms", "--dir", "installed"), 2,
-         f"error: greedy.axioms: refused: greedy-earns (line 6) mentions reward-over: {PROTECTED}",
-         {"greedy.axioms": GREEDY}),
-    Case("axioms: prover budget exhausted (assumed, never proved)", ("axioms", "check", "hard.axioms"), 0, "",
-         {"hard.axioms": HARD}, stdout=("hard.axioms:5: factors: assumed", "hard.axioms:6: small-factor: assumed",
-                                        "consistent with the current set: no contradiction found within the budget")),
+    Case("axioms: declares a program symbol, through axioms add", ("axioms", "add", "program.axioms", "--dir", "installed"),
+         2, f"program.axioms:3:14: error: 'pdd2ff0d0a6e5.solve.val' {RESERVED} declare it {SEE}",
+         {"program.axioms": PROGRAM}),
+    Case("axioms: an unproved axiom about the environment's vocabulary", ("axioms", "check", "generous.axioms"), 2,
+         "generous.axioms:2:1: error: generous mentions max-reward, the environment's vocabulary: such an axiom must "
+         "follow from the axioms before it (the task's reward rule defines reward-of, the reward axioms max-reward), "
+         "and Z3 could not derive it within its budget; it cannot be assumed",
+         {"generous.axioms": "(class reward)\n(axiom generous (>= max-reward 2.0))\n"}),
+    Case("axioms: a false lemma, found by testing", ("axioms", "check", "false.axioms"), 2,
+         "false.axioms:3:1: error: sums-of-cubes-stay-small is false at n = 95913 (found by testing it on points: it is "
+         "refused)", {"false.axioms": FALSE_LEMMA}),
+    Case("axioms: constraints Z3 cannot show consistent", ("axioms", "check", "triple.axioms"), 2,
+         "error: the constraints a-triple (triple.axioms:6) could not be shown consistent: Z3 found neither a model of "
+         "them nor a contradiction within its budget; nothing may rest on them (simplify them, or drop the file)",
+         {"triple.axioms": TRIPLE}),
+    Case("axioms: prover budget exhausted (constraints, never proved)", ("axioms", "check", "hard.axioms"), 0, "",
+         {"hard.axioms": HARD}, stdout=(
+             "hard.axioms:5: factors: constraint: a constraint on the user's symbols; Z3 found a model of all the "
+             "constraints",
+             "hard.axioms:6: small-factor: constraint: a constraint on the user's symbols; Z3 found a model of all the "
+             "constraints",
+             "consistent with the current set: no contradiction found within the budget; the user's constraints: "
+             "a model of the constraints found")),
 ]
 
 TORN = jsonl(HEADER, REWARD) + jsonl(END)[:25]

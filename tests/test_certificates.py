@@ -30,7 +30,7 @@ def proof():
 
 
 def fresh() -> Kernel:
-    return Kernel(load_axioms([("tests/sum-environment.axioms", SUM_ENVIRONMENT)]))
+    return Kernel(load_axioms(generated=[("tests/sum-environment.axioms", SUM_ENVIRONMENT)]))
 
 
 def test_a_fresh_kernel_makes_the_same_theorem(proof) -> None:

@@ -20,9 +20,11 @@ from godelmachine.machine.records import read_records as read_log
 pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 
 LEMMA = """(class reward)
-; follows from mean-reward-is-bounded
-(axiom mean-reward-nonnegative (forall ((p Program)) (>= (mean-reward p) 0.0)))
-(axiom cost-at-least-one (forall ((p Program)) (>= (max-cost p) 1.0)))
+; follows from max-reward-is-one
+(axiom max-reward-positive (> max-reward 0.0))
+; a constraint on a constant of the file's own
+(declare-const patience Int)
+(axiom patient (> patience 3))
 """
 
 
@@ -87,31 +89,32 @@ def axioms(*args: str, directory: Path) -> subprocess.CompletedProcess[str]:
     return gm("axioms", *args, "--dir", str(directory))
 
 
-def test_axioms_check_proves_a_lemma_from_the_set_and_marks_the_rest_assumed(tmp_path):
+def test_axioms_check_proves_a_lemma_from_the_set_and_marks_a_constraint(tmp_path):
     lemma = tmp_path / "lemma.axioms"
     lemma.write_text(LEMMA, encoding="utf-8")
     done = axioms("check", str(lemma), "--json", directory=tmp_path / "installed")
     assert done.returncode == 0, done.stderr
     report = {a["name"]: a for a in json.loads(done.stdout)["axioms"]}
-    assert report["mean-reward-nonnegative"]["status"] == "proved"
-    assert report["mean-reward-nonnegative"]["proved_from"] == ["mean-reward-is-bounded"]
-    assert report["cost-at-least-one"]["status"] == "assumed"
+    assert report["max-reward-positive"]["status"] == "proved"
+    assert report["max-reward-positive"]["proved_from"] == ["max-reward-is-one"]
+    assert report["patient"]["status"] == "constraint"
 
 
 def test_axioms_check_refuses_an_inconsistent_file_naming_the_conflict(tmp_path):
-    bad = tmp_path / "greedy.axioms"
-    bad.write_text("(class reward)\n(axiom greedy (> max-reward 2.0))\n", encoding="utf-8")
+    bad = tmp_path / "both.axioms"
+    bad.write_text("(class reward)\n(declare-const k Int)\n(axiom big (> k 3))\n(axiom small (< k 2))\n",
+                   encoding="utf-8")
     done = axioms("check", str(bad), directory=tmp_path / "installed")
     assert done.returncode == 2
-    assert "inconsistent: greedy" in done.stderr and "max-reward-is-one (proofs/reward.axioms:" in done.stderr
+    assert f"inconsistent: big ({bad}:3), small ({bad}:4)" in done.stderr
 
 
 def test_axioms_check_gives_a_positioned_sort_error(tmp_path):
     typo = tmp_path / "typo.axioms"
-    typo.write_text("(class reward)\n(axiom broken (>= (mean-reward 3) 0.0))\n", encoding="utf-8")
+    typo.write_text("(class reward)\n(declare-fun f (Bool) Real)\n(axiom broken (>= (f 3) 0.0))\n", encoding="utf-8")
     done = axioms("check", str(typo), directory=tmp_path / "installed")
     assert done.returncode == 2
-    assert f"{typo}:2:19: error: mean-reward cannot take arguments of sorts Int" in done.stderr
+    assert f"{typo}:3:19: error: f cannot take arguments of sorts Int" in done.stderr
 
 
 def test_axioms_add_refuses_an_axiom_about_the_utility_or_the_clock(tmp_path):
@@ -124,7 +127,8 @@ def test_axioms_add_refuses_an_axiom_about_the_utility_or_the_clock(tmp_path):
         path = tmp_path / f"{name}.axioms"
         path.write_text(text, encoding="utf-8")
         done = axioms("add", str(path), directory=installed)
-        assert done.returncode == 2 and "refused" in done.stderr, (name, done.stderr)
+        assert done.returncode == 2 and ("kernel's reserved namespace" in done.stderr
+                                         or "a user axiom file may be of class" in done.stderr), (name, done.stderr)
     assert not installed.exists() or not list(installed.iterdir())
 
 
@@ -134,7 +138,7 @@ def test_axioms_add_installs_a_file_that_later_runs_load_and_remove_takes_it_out
     lemma.write_text(LEMMA, encoding="utf-8")
     assert axioms("add", str(lemma), directory=installed).returncode == 0
     listed = json.loads(axioms("list", "--json", directory=installed).stdout)["axioms"]
-    assert {"mean-reward-nonnegative", "cost-at-least-one"} <= {a["name"] for a in listed}
+    assert {"max-reward-positive", "patient"} <= {a["name"] for a in listed}
     log = tmp_path / "bandit.jsonl"
     env_run = subprocess.run([sys.executable, "-m", "godelmachine", "run", "bandit", "--lifetime", "100000",
                               "--log", str(log), "--json"], capture_output=True, text=True, timeout=600,

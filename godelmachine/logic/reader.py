@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput
@@ -157,14 +157,19 @@ _ARITH = {"+", "-", "*", "/", "<", "<=", ">", ">=", "=", "distinct"}
 
 
 class TermReader:
-    def __init__(self, signature: Signature) -> None:
+    def __init__(self, signature: Signature, guard: Callable[[str, Pos | None, str], None] | None = None) -> None:
         self.signature = signature
+        # Called with (name, position, "use" | "bind") for every declared sort, function,
+        # constant or macro a term uses and every variable it binds; it raises to refuse one
+        # (user axiom files: the kernel's reserved namespace, godelmachine/logic/axioms.py).
+        self.guard = guard or (lambda name, pos, how: None)
 
     def sort(self, node: SNode) -> str:
         name = symbol_of(node)
         if name in (INT, REAL, BOOL):
             return name
         if name is not None and name in self.signature.sorts:
+            self.guard(name, node.pos, "use")
             return name
         if type(node) is SList and len(node.items) == 3 and symbol_of(node.items[0]) == "_" \
                 and symbol_of(node.items[1]) == "BitVec" and type(node.items[2]) is SAtom \
@@ -211,6 +216,7 @@ class TermReader:
             raise UserError("expected an operator or a function name", head.pos)
         args = [self._term(a, scope) for a in node.items[1:]]
         if name in self.signature.macros:
+            self.guard(name, head.pos, "use")
             params, body = self.signature.macros[name]
             if [a.sort for a in args] != [s for _, s in params]:
                 raise UserError(f"{name} expects arguments of sorts {', '.join(s for _, s in params)}", node.pos)
@@ -218,6 +224,8 @@ class TermReader:
             if term_depth(expanded) > MAX_TERM_NESTING:
                 raise UserError(f"{name}: the expanded macro nests deeper than {MAX_TERM_NESTING} levels", node.pos)
             return expanded
+        if name not in BUILTINS and name in self.signature.funcs:
+            self.guard(name, head.pos, "use")
         return self._apply(name, args, node.pos)
 
     def _apply(self, name: str, args: list[Term], pos: Pos | None) -> Term:
@@ -271,11 +279,13 @@ class TermReader:
         if name == "false":
             return FALSE
         if name in self.signature.funcs:
+            self.guard(name, node.pos, "use")
             args, result = self.signature.funcs[name]
             if args:
                 raise UserError(f"{name} takes {len(args)} argument(s)", node.pos)
             return sym(name, result)
         if name in self.signature.macros and not self.signature.macros[name][0]:
+            self.guard(name, node.pos, "use")
             return self.signature.macros[name][1]
         raise UserError(f"unknown symbol {name!r}", node.pos)
 
@@ -290,6 +300,7 @@ class TermReader:
             assert name is not None
             if name.startswith("%"):
                 raise UserError(f"symbols starting with '%' are reserved, got {name!r}", item.pos)
+            self.guard(name, item.items[0].pos, "bind")
             variables.append((name, self.sort(item.items[1])))
         return variables
 
@@ -316,6 +327,7 @@ class TermReader:
             if name in bound:
                 raise UserError(f"{name!r} is bound twice in one let", binding.pos)
             bound.add(name)  # type: ignore[arg-type]
+            self.guard(name, binding.items[0].pos, "bind")  # type: ignore[arg-type]
             inner[name] = self._term(binding.items[1], scope)  # type: ignore[index]
         return self._term(node.items[2], inner)
 

@@ -32,7 +32,7 @@ from godelmachine.lang.reference import Outcome
 from godelmachine.lang.values import Trap
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import show
-from godelmachine.logic.axioms import AxiomSet, load_axioms
+from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.terms import show as show_term
@@ -80,15 +80,16 @@ class RunResult:
         return self.switches[0].clock if self.switches else None
 
 
-def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> AxiomSet:
+def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: str = "assumed") -> AxiomSet:
     """The axiom set of a run: hardware, the shipped files, the task's environment and initial
-    state axioms (generated from the task file), the task's own axiom files, then `extra`."""
+    state axioms (generated from the task file), then the user's: the task's own axiom files,
+    then `extra` (`trust` "proved" leaves the user's assumptions out)."""
     initial = f"p{task.solver.digest[:12]}.solve"
     texts: list[Any] = [(f"{task.path} (environment)", task.environment_axioms())]
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:
         texts.append((f"{task.path} (initial state)", initial_state))
-    return load_axioms([*texts, *task.environment_files, *extra], check=check)
+    return load_axioms([*task.environment_files, *extra], check=check, generated=texts, trust=trust)
 
 
 def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
@@ -102,7 +103,7 @@ def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
-                 resume: Recovered | None = None) -> None:
+                 resume: Recovered | None = None, trust: str = "assumed") -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -112,6 +113,7 @@ class Machine:
         self.search = search
         self.solver = task.solver
         self.share = task.search_share if search else Fraction(0)
+        self.trust = trust
         self.axioms = self.load_axioms(axiom_files)
         self.kernel = Kernel(self.axioms, state=self.read_state)
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
@@ -139,10 +141,11 @@ class Machine:
         header = recovered.header
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
-                   log_path=path, mode=header["mode"], search=header["search"], resume=recovered)
+                   log_path=path, mode=header["mode"], search=header["search"], resume=recovered,
+                   trust=header.get("trust", "assumed"))
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
-        return task_axioms(self.task, extra)
+        return task_axioms(self.task, extra, trust=self.trust)
 
     # --- the state, as state2theorem reads it -------------------------------------------------
 
@@ -278,7 +281,7 @@ class Machine:
             "task": self.task.name, "task_file": self.task.path, "task_sha256": self.task.digest,
             "seed": self.seed, "lifetime": self.lifetime, "share": str(self.share), "mode": self.mode,
             "search": self.search, "axiom_files": dict(sorted(self.axioms.files.items())),
-            "axiom_consistency": self.axioms.consistency,
+            "axiom_consistency": self.axioms.consistency, "trust": self.trust,
             "techniques": [[t.name, str(t.prior)] for t in self.searcher.techniques],
             "solver": self.solver.source(),
         }
@@ -303,6 +306,7 @@ class Machine:
             "theorem": show_term(event.theorem.statement),
             "certificate": certificate(event.theorem),
             "axioms_used": sorted(event.theorem.axioms),
+            "assumptions": assumptions_of(self.axioms, event.theorem.axioms),
             "proof_size": len(theorems),
             "programs": self.record_programs(theorems, before, after),
             "state_readings": [{"reading": t.arg("reading"), "field": t.arg("field"), "value": t.arg("value")}

@@ -93,7 +93,7 @@ RECORD_FIELDS: dict[str, dict[str, Field]] = {
         "task_sha256": TEXT, "seed": (_int, "an integer"), "lifetime": (_positive, "an integer > 0"), "share": SHARE,
         "mode": (lambda v: v in ("proof", "empirical"), "proof or empirical"),
         "search": (lambda v: type(v) is bool, "true or false"), "axiom_files": (_str_map(_str), "an object of strings"),
-        "axiom_consistency": TEXT, "techniques": (lambda v: type(v) is list, "a list"), "solver": TEXT,
+        "axiom_consistency": TEXT, "trust?": (lambda v: v in ("assumed", "proved"), "assumed or proved"), "techniques": (lambda v: type(v) is list, "a list"), "solver": TEXT,
     },
     "reward": {"clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps?": COUNT},
     "refusals": {"clock": COUNT, "counts": COUNTS, "examples": (_examples, "a list of refused candidates")},
@@ -114,6 +114,9 @@ PROOF_FIELDS: dict[str, Field] = {
     "target_theorem": (_optional(_str), "a string or null"), "theorem": TEXT,
     "certificate": (_certificate, "a certificate: declarations, and nodes whose premises are earlier nodes"),
     "axioms_used": (_strs, "a list of strings"), "proof_size": COUNT,
+    "assumptions?": (lambda v: type(v) is list and all(type(a) is dict and _str(a.get("name")) and _str(a.get("file"))
+                                                       and _count(a.get("line")) for a in v),
+                     "a list of {name, file, line}"),
     "programs": (_str_map(_str), "an object of strings"), "state_readings": (lambda v: type(v) is list, "a list"),
     "utility": (lambda v: type(v) is dict, "an object"),
 }

@@ -39,6 +39,7 @@ def switch_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "accepted": "proof" if r.get("accepted") == "proof" else "empirical (no proof)",
             "utility_switch": utility.get("switch"), "utility_no_switch": utility.get("no_switch"),
             "proof_size": r.get("proof_size"), "axioms_used": r.get("axioms_used", []),
+            "assumptions": r.get("assumptions", []),
         })
     return rows
 

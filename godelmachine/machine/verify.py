@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping
 
 from godelmachine.errors import UserError
 from godelmachine.lang.program import Program
-from godelmachine.logic.axioms import AxiomSet
+from godelmachine.logic.axioms import AxiomSet, assumptions_of
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import RLIMIT_PER_STEP, Kernel, Refused, StateReading, Theorem, steps_for
 from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs
@@ -62,6 +62,7 @@ class Verified:
     axioms: list[str] = field(default_factory=list)
     solver: str = "z3"
     replayed: int | None = None  # records compared byte for byte with a re-execution (--replay)
+    assumptions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # switch -> the user assumptions it rests on
 
 
 def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem], None] | None = None,
@@ -110,6 +111,9 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
             if record.get("accepted") == "proof":
                 theorem = check_proven_switch(kernel, record, program, after, share, new_share, lifetime, cost,
                                               epochs, programs, measure=solver == "z3")
+                result.assumptions[n] = assumptions_of(axioms, theorem.axioms)
+                if record.get("assumptions", result.assumptions[n]) != result.assumptions[n]:
+                    raise VerifyFailed("the record's assumptions are not the user assumptions its certificate rests on")
                 if on_switch is not None:
                     on_switch(n, theorem)
                 result.proven += 1
@@ -314,7 +318,7 @@ def log_axioms(header: dict[str, Any], task: Task | None = None) -> AxiomSet:
     from godelmachine.machine.machine import task_axioms
 
     task = task or task_of(header)
-    axioms = task_axioms(task, extra_axiom_files(header, task))
+    axioms = task_axioms(task, extra_axiom_files(header, task), trust=header.get("trust", "assumed"))
     for name, digest in header["axiom_files"].items():
         if axioms.files.get(name) != digest:
             raise VerifyFailed(f"{name}: its SHA-256 differs from the one in the log's header (the file changed since the run)")
