@@ -125,6 +125,8 @@ class Machine:
         self.epoch_reading = 0  # the first state reading since the last switch
         self.log = RunLog(log_path, resume)
         self.clock = 0
+        self.share_base = (0, 0)  # solver and search steps when the share was last changed
+        self.share_carry = Fraction(0)  # what the searcher was owed then (see rebase_share)
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
 
     @classmethod
@@ -165,7 +167,8 @@ class Machine:
         started = time.perf_counter()
         result = RunResult(self.task.name, self.seed, self.lifetime, 0, 0, 0, 0, 0, mode=self.mode)
         self.log.write(self.header())
-        next_sample = self.lifetime // REWARD_SAMPLES
+        interval = max(1, self.lifetime // REWARD_SAMPLES)  # a lifetime below 40 samples every step
+        next_sample = interval
         while self.clock < self.lifetime:
             owed = self.owed_to_search(result)
             if owed > 0:
@@ -184,7 +187,7 @@ class Machine:
             while self.clock >= next_sample and next_sample <= self.lifetime:
                 self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
                                 "reward": result.reward, "solver_steps": result.solver_steps})
-                next_sample += self.lifetime // REWARD_SAMPLES
+                next_sample += interval
             if progress is not None:
                 progress(self, result)
         result.clock = self.clock
@@ -195,13 +198,35 @@ class Machine:
         return result
 
     def owed_to_search(self, result: RunResult) -> int:
-        """Steps the proof searcher is owed: its share s of all steps, s/(1-s) per solver step,
-        counted exactly (search steps * (1 - s) lags solver steps * s)."""
+        """Steps the proof searcher is owed: its share s of the steps since the share was last
+        changed, s/(1-s) per solver step, counted exactly (search steps * (1 - s) lags solver
+        steps * s), plus the balance carried over from before that change (`rebase_share`)."""
         s = self.share
         if s == 0:
             return 0
-        lag = result.solver_steps * s.numerator * 1 - result.search_steps * (s.denominator - s.numerator)
+        solver, search = result.solver_steps - self.share_base[0], result.search_steps - self.share_base[1]
+        lag = solver * s.numerator - search * (s.denominator - s.numerator)
+        if self.share_carry:
+            lag += self.share_carry * (s.denominator - s.numerator)  # a Fraction only after a share change
         return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
+
+    def rebase_share(self, result: RunResult, share_after: Fraction) -> None:
+        """A switch that changes the share starts the share's count again from its clock: the
+        target theorem gives the new solver (1 - s')(L - t1) of the steps after the switch at
+        t1, so s' applies to the steps from t1 on, not to the whole run (counted on totals, a
+        raised share would owe the searcher (s' - s)/(1 - s') t1 steps at once, taken from the
+        new solver). What the searcher was owed (or had overdrawn) at the switch, at most about
+        one instance or one trial, is carried over. Unchanged shares and shares set to 0 (every
+        built-in technique's) count exactly as on totals."""
+        s = self.share
+        if share_after == s:
+            return
+        owed = Fraction(0)
+        if s != 0:
+            solver, search = result.solver_steps - self.share_base[0], result.search_steps - self.share_base[1]
+            owed = s / (1 - s) * solver - search + self.share_carry
+        self.share_base = (result.solver_steps, result.search_steps)
+        self.share_carry = owed
 
     def run_instance(self, result: RunResult) -> int:
         if not self.pending:
@@ -246,6 +271,7 @@ class Machine:
         self.log.write(self.switch_record(number, event, before, after, share_before, share_after, summary))
         result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
                                       share_after, event.theorem))
+        self.rebase_share(result, share_after)
         self.solver, self.share = after, share_after
         self.epoch_reading = len(self.readings)
         self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
