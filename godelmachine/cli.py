@@ -231,6 +231,7 @@ def result_record(result: Any, path: Path) -> dict[str, Any]:
         "reward": result.reward, "instances": result.instances, "solver_steps": result.solver_steps,
         "search_steps": result.search_steps, "first_switch": result.first_switch,
         "wall_seconds": round(result.wall_seconds, 3), "log": str(path), "refusals": result.refusals,
+        "traps": result.trap_counts(), "first_trap": result.first_trap,
         "switches": [{"n": s.number, "clock": s.clock, "technique": s.technique, "summary": s.summary,
                       "share": str(s.share_after), "proved": s.theorem is not None} for s in result.switches],
     }
@@ -251,8 +252,14 @@ def show_result(result: Any, path: Path) -> None:
     summary.add_row("solver steps / proof-search steps", f"{result.solver_steps:,} / {result.search_steps:,}")
     summary.add_row("time to first switch", f"{result.first_switch:,} steps" if result.first_switch else "no switch")
     summary.add_row("refused candidates", ", ".join(f"{k} {v}" for k, v in sorted(result.refusals.items())) or "none")
+    summary.add_row("solver traps", ", ".join(f"{t['kind']} at {t['position'] or '?'}: {t['count']:,}"
+                                              for t in result.trap_counts()) or "none")
     summary.add_row("wall time", f"{result.wall_seconds:.1f} s")
     console.print(summary)
+    if result.first_trap is not None:
+        console.print(f"[bold red]WARNING: the solver trapped on {result.trapped:,} of {result.instances:,} instances "
+                      "(each earned nothing)[/]", highlight=False)
+        console.print(f"first trap: {first_trap_line(result.first_trap)}", highlight=False, markup=False)
     if result.switches:
         switches = Table(title="Switches")
         for column in ("#", "clock", "technique", "what changed", "accepted by"):
@@ -262,6 +269,13 @@ def show_result(result: Any, path: Path) -> None:
                              "proof" if s.theorem is not None else "[red]empirical sample (no proof)[/]")
         console.print(switches)
     console.print(f"log: {path}")
+
+
+def first_trap_line(trap: dict[str, Any]) -> str:
+    """`POS: trap: KIND: DETAIL (instance K: n = 2, at clock C)`, like `godelmachine eval` prints a trap."""
+    arguments = ", ".join(f"{name} = {value}" for name, value in trap["arguments"])
+    return (f"{trap['position'] or '?'}: trap: {trap['kind']}: {trap['detail']} "
+            f"(instance {trap['instance']:,}: {arguments}, at clock {trap['clock']:,})")
 
 
 from godelmachine.cli_axioms import axioms_app, installed_files  # noqa: E402  (after the commands above)

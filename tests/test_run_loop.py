@@ -1,17 +1,20 @@
 """The main loop's bookkeeping: every lifetime ends, the share of the steps after a switch is the
-one the target theorem assumes.
+one the target theorem assumes, and a solver that traps is reported, not hidden.
 
 Each runs a small task file made here (docs/tasks.md), in a second or two.
 """
 
 from __future__ import annotations
 
+import json
 import signal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from godelmachine.cli import app
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
@@ -87,3 +90,45 @@ def test_a_switch_that_raises_the_share_leaves_the_new_solver_its_modelled_steps
     modelled = (1 - raised) * (lifetime - at["clock"])
     assert abs(result.solver_steps - at["solver"] - modelled) <= slack, (result.solver_steps - at["solver"], modelled)
     assert abs(result.search_steps - at["search"] - raised * (lifetime - at["clock"])) <= slack
+    assert result.traps == {} and result.first_trap is None  # a solver that never traps: no trap fields,
+    assert all("traps" not in r and "first_trap" not in r for r in machine.log.records)  # the log's bytes as before
+
+
+# --- issue 12 item 6: a solver that traps ---------------------------------------------------
+
+TRAPPING = "(define (solve n) (if (< n 3) (+ n #t) (+ n n)))"  # a type error on n = 0, 1, 2
+
+
+def test_a_solver_that_traps_is_reported_in_the_summary_the_json_and_the_log(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    task_file(tmp_path, TRAPPING)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    done = runner.invoke(app, ["run", "tiny.task", "--log", "json.jsonl", "--json"])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.output)
+    position = "tiny.task:6:35"  # the (+ n #t)
+    [traps] = result["traps"]
+    assert traps["kind"] == "type-error" and traps["position"] == position
+    assert 0 < traps["count"] < result["instances"]  # some instances trap, the others earn
+    assert result["reward"] == result["instances"] - traps["count"]
+    first = result["first_trap"]
+    assert first["kind"] == "type-error" and first["position"] == position
+    assert first["detail"] == "+: argument 2 is a bool, not a int"
+    [[name, value]] = first["arguments"]
+    assert name == "n" and int(value) < 3 and first["instance"] >= 1
+
+    records = read_records(tmp_path / "json.jsonl")
+    end = records[-1]
+    assert end["traps"] == result["traps"] and end["first_trap"] == first
+    samples = [r for r in records if r["type"] == "reward"]
+    assert samples[-1]["traps"] == traps["count"]
+    assert all(r.get("traps", 0) <= traps["count"] for r in samples)
+
+    shown = runner.invoke(app, ["run", "tiny.task", "--log", "text.jsonl"])
+    assert shown.exit_code == 0
+    assert f"WARNING: the solver trapped on {traps['count']:,} of {result['instances']:,} instances" in shown.output
+    assert f"first trap: {position}: trap: type-error: +: argument 2 is a bool, not a int" in shown.output
+    assert (tmp_path / "text.jsonl").read_bytes() == (tmp_path / "json.jsonl").read_bytes()  # deterministic
+    logged = runner.invoke(app, ["log", "show", "json.jsonl"])
+    assert logged.exit_code == 0 and "the solver trapped (type-error at tiny.task:6:35" in logged.output

@@ -74,10 +74,20 @@ class RunResult:
     refusals: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
     mode: str = "proof"
+    traps: dict[tuple[str, str | None], int] = field(default_factory=dict)  # (kind, position) -> instances
+    first_trap: dict[str, Any] | None = None  # the first instance that trapped: when, where, on what
 
     @property
     def first_switch(self) -> int | None:
         return self.switches[0].clock if self.switches else None
+
+    @property
+    def trapped(self) -> int:
+        return sum(self.traps.values())
+
+    def trap_counts(self) -> list[dict[str, Any]]:
+        """The solver's traps by kind and source position, in the order they first happened."""
+        return [{"kind": kind, "position": position, "count": n} for (kind, position), n in self.traps.items()]
 
 
 def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> AxiomSet:
@@ -185,8 +195,11 @@ class Machine:
             else:
                 result.solver_steps += self.run_instance(result)
             while self.clock >= next_sample and next_sample <= self.lifetime:
-                self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
-                                "reward": result.reward, "solver_steps": result.solver_steps})
+                sample = {"type": "reward", "clock": self.clock, "instances": result.instances,
+                          "reward": result.reward, "solver_steps": result.solver_steps}
+                if result.traps:  # only a run whose solver trapped has the field
+                    sample["traps"] = result.trapped
+                self.log.write(sample)
                 next_sample += interval
             if progress is not None:
                 progress(self, result)
@@ -250,7 +263,20 @@ class Machine:
             result.reward += self.task.reward(instance, outcome.value, self.reward_rng)
         elif outcome.kind == "trap":
             result.instances += 1
+            self.count_trap(result, instance, outcome)
         return outcome.steps
+
+    def count_trap(self, result: RunResult, instance: tuple[Any, ...], outcome: Outcome) -> None:
+        """A solver instance trapped (it earns nothing): count it by kind and position, and keep
+        the first one whole. Only the trapping instances come here; the fast path is untouched."""
+        key = (outcome.reason, str(outcome.pos) if outcome.pos else None)
+        result.traps[key] = result.traps.get(key, 0) + 1
+        if result.first_trap is None:
+            result.first_trap = {
+                "instance": result.instances, "clock": self.clock - outcome.steps, "kind": outcome.reason,
+                "detail": outcome.detail, "position": key[1], "steps": outcome.steps,
+                "arguments": [[name, show(value)] for (name, _), value in zip(self.task.variables, instance)],
+            }
 
     # --- switches -------------------------------------------------------------------------
 
@@ -368,7 +394,10 @@ class Machine:
         refusals.clear()
 
     def end(self, result: RunResult) -> dict[str, Any]:
-        return {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
-                "solver_steps": result.solver_steps, "search_steps": result.search_steps,
-                "switches": len(result.switches), "first_switch": result.first_switch,
-                "refusals": dict(sorted(result.refusals.items()))}
+        record = {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
+                  "solver_steps": result.solver_steps, "search_steps": result.search_steps,
+                  "switches": len(result.switches), "first_switch": result.first_switch,
+                  "refusals": dict(sorted(result.refusals.items()))}
+        if result.traps:  # only a run whose solver trapped has these fields
+            record.update(traps=result.trap_counts(), first_trap=result.first_trap)
+        return record
