@@ -2,7 +2,8 @@
 
 Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
 like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
-bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback).
+bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback). Ctrl-C exits 130:
+a run stops at a clean point and says how to resume it; a second Ctrl-C exits at once.
 """
 
 from __future__ import annotations
@@ -153,39 +154,61 @@ def run_command(
 ) -> None:
     """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
     better rewrites of the machine's own code, and switches when the kernel proves one."""
-    from godelmachine.machine.machine import Machine
-    from godelmachine.machine.task import load_task
+    from godelmachine.machine.interrupt import StopRequest, sigint_stops
 
     if resume is not None:
         given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0,
                  "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search}
         if any(given.values()):
             raise UserError(f"--resume takes the task and every setting from the log; drop {', '.join(k for k, v in given.items() if v)}")
-        machine = resumed_machine(resume, as_json)
-        if machine is None:
-            return
-        path = resume
     else:
         if task is None:
             raise UserError("name a task (godelmachine tasks lists them) or give --resume LOG")
         if accept not in ("proof", "empirical"):
             raise UserError(f"--accept must be proof or empirical, not {accept!r}")
+    stop = StopRequest()
+    with sigint_stops(stop):  # from here on, Ctrl-C stops the run at a clean point (machine/interrupt.py)
+        run_machine(task, lifetime, seed, axioms, log, accept, search, resume, as_json, stop)
+
+
+def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms: Optional[list[Path]], log: Optional[Path],
+                accept: str, search: bool, resume: Optional[Path], as_json: bool, stop: Any) -> None:
+    from godelmachine.machine.interrupt import EXIT_INTERRUPTED, Interrupted
+    from godelmachine.machine.machine import Machine
+    from godelmachine.machine.task import load_task
+
+    if resume is not None:
+        machine = resumed_machine(resume, as_json, stop)
+        if machine is None:
+            return
+        path = resume
+    else:
+        assert task is not None
         loaded = load_task(task)
         path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                          mode=accept, search=search)
+                          mode=accept, search=search, stop=stop)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
-    if as_json:
-        result = machine.run()
-        emit_json(result_record(result, path))
-    else:
-        result = run_with_progress(machine)
-        show_result(result, path)
+    try:
+        if as_json:
+            result = machine.run()
+            emit_json(result_record(result, path))
+        else:
+            result = run_with_progress(machine)
+            show_result(result, path)
+    except Interrupted as stopped:
+        import shlex
+
+        command = f"godelmachine run --resume {shlex.quote(str(path))}"
+        if as_json:
+            emit_json({"interrupted": True, "clock": stopped.clock, "log": str(path), "resume": command})
+        typer.echo(f"interrupted at clock {stopped.clock}; resume with: {command}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-def resumed_machine(path: Path, as_json: bool) -> Any:
+def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
     """The machine that continues the run logged at `path`, or None if that run had ended."""
     from godelmachine.machine.records import Recovered
     from godelmachine.machine.machine import Machine
@@ -203,7 +226,7 @@ def resumed_machine(path: Path, as_json: bool) -> Any:
         return None
     if not as_json:
         typer.echo(f"{path}: re-executing {len(recovered.lines)} logged records, checking each, then continuing", err=True)
-    return Machine.resume(recovered, path)
+    return Machine.resume(recovered, path, stop)
 
 
 def run_with_progress(machine: Any) -> Any:

@@ -36,6 +36,7 @@ from godelmachine.logic.axioms import AxiomSet, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.terms import show as show_term
+from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
 from godelmachine.machine.task import Task
@@ -112,7 +113,7 @@ def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
-                 resume: Recovered | None = None) -> None:
+                 resume: Recovered | None = None, stop: StopRequest | None = None) -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -126,7 +127,9 @@ class Machine:
         self.kernel = Kernel(self.axioms, state=self.read_state)
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
-        self.searcher = Searcher(self, task.techniques)
+        self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)
+        self.searcher = Searcher(self, task.techniques,
+                                 evaluator=lambda program, budget, clock: TrialEvaluator(program, budget, self.stop, clock))
         self.instance_rng = np.random.default_rng([seed, 0])
         self.reward_rng = np.random.default_rng([seed, 1])
         self.sample_rng = np.random.default_rng([seed, 2])
@@ -140,7 +143,7 @@ class Machine:
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
 
     @classmethod
-    def resume(cls, recovered: Recovered, path: Path) -> "Machine":
+    def resume(cls, recovered: Recovered, path: Path, stop: StopRequest | None = None) -> "Machine":
         """The machine of the run whose log is at `path`, set to re-execute it from its header:
         the task file and axiom files the header names (checked by SHA-256), its seed,
         lifetime, mode and search setting. Its log checks the records already on disk."""
@@ -149,7 +152,7 @@ class Machine:
         header = recovered.header
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
-                   log_path=path, mode=header["mode"], search=header["search"], resume=recovered)
+                   log_path=path, mode=header["mode"], search=header["search"], resume=recovered, stop=stop)
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra)
@@ -170,8 +173,15 @@ class Machine:
     # --- running --------------------------------------------------------------------------
 
     def run(self, progress: Callable[["Machine", RunResult], None] | None = None) -> RunResult:
+        """Run to the end of the lifetime. When `self.stop` is requested (Ctrl-C), stop at the
+        next clean point instead, close the log (a prefix of the uninterrupted run's log) and
+        raise `Interrupted`; the machine cannot go on, `run --resume` continues from the log."""
         with deep_recursion():
-            return self.main_loop(progress)
+            try:
+                return self.main_loop(progress)
+            except Interrupted:
+                self.log.abandon()
+                raise
 
     def main_loop(self, progress: Callable[["Machine", RunResult], None] | None) -> RunResult:
         started = time.perf_counter()
@@ -180,6 +190,8 @@ class Machine:
         interval = max(1, self.lifetime // REWARD_SAMPLES)  # a lifetime below 40 samples every step
         next_sample = interval
         while self.clock < self.lifetime:
+            if self.stop.requested:  # a clean point: between instances, trials and idle time
+                raise Interrupted(self.clock)
             owed = self.owed_to_search(result)
             if owed > 0:
                 if self.searcher.idle():  # nothing left to try: the share passes idle
