@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from godelmachine.lang.reference import Evaluator
+from godelmachine.lang.values import OutOfSteps
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that SIGINT ended
 
@@ -68,7 +69,10 @@ class TrialEvaluator(Evaluator):
     def charge(self, n: int) -> None:
         if self.stop.requested:
             raise Interrupted(self.clock + self.steps)
-        Evaluator.charge(self, n)
+        self.steps += n  # Evaluator.charge, inlined: this runs at every step of a trial
+        if self.steps > self.budget:
+            self.steps = self.budget
+            raise OutOfSteps()
 
 
 @contextmanager

@@ -138,8 +138,8 @@ class Machine:
         self.epoch_reading = 0  # the first state reading since the last switch
         self.log = RunLog(log_path, resume)
         self.clock = 0
-        self.share_base = (0, 0)  # solver and search steps when the share was last changed
-        self.share_carry = Fraction(0)  # what the searcher was owed then (see rebase_share)
+        self.share_base_solver = self.share_base_search = 0  # solver and search steps when the share last changed
+        self.share_carry: Fraction | int = 0  # what the searcher was owed then (see rebase_share)
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
 
     @classmethod
@@ -229,10 +229,10 @@ class Machine:
         s = self.share
         if s == 0:
             return 0
-        solver, search = result.solver_steps - self.share_base[0], result.search_steps - self.share_base[1]
-        lag = solver * s.numerator - search * (s.denominator - s.numerator)
-        if self.share_carry:
-            lag += self.share_carry * (s.denominator - s.numerator)  # a Fraction only after a share change
+        lag = (result.solver_steps - self.share_base_solver) * s.numerator \
+            - (result.search_steps - self.share_base_search) * (s.denominator - s.numerator)
+        if self.share_carry:  # the int 0 until a switch changes the share to one not 0
+            lag += self.share_carry * (s.denominator - s.numerator)
         return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
 
     def rebase_share(self, result: RunResult, share_after: Fraction) -> None:
@@ -246,12 +246,12 @@ class Machine:
         s = self.share
         if share_after == s:
             return
-        owed = Fraction(0)
+        owed: Fraction | int = 0
         if s != 0:
-            solver, search = result.solver_steps - self.share_base[0], result.search_steps - self.share_base[1]
-            owed = s / (1 - s) * solver - search + self.share_carry
-        self.share_base = (result.solver_steps, result.search_steps)
-        self.share_carry = owed
+            owed = s / (1 - s) * (result.solver_steps - self.share_base_solver) \
+                - (result.search_steps - self.share_base_search) + self.share_carry
+        self.share_base_solver, self.share_base_search = result.solver_steps, result.search_steps
+        self.share_carry = owed if owed else 0
 
     def run_instance(self, result: RunResult) -> int:
         if not self.pending:
