@@ -232,6 +232,8 @@ def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
 def run_with_progress(machine: Any) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from godelmachine.machine.interrupt import Interrupted
+
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("clock {task.completed:,.0f} / {task.total:,.0f}"),
                TextColumn("reward {task.fields[reward]:,}"), TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn()]
     with Progress(*columns, transient=False) as progress:
@@ -243,7 +245,11 @@ def run_with_progress(machine: Any) -> Any:
             if ticks["n"] % 256 == 0 or m.clock >= m.lifetime:
                 progress.update(bar, completed=min(m.clock, m.lifetime), reward=result.reward, switches=len(result.switches))
 
-        result = machine.run(update)
+        try:
+            result = machine.run(update)
+        except Interrupted as stopped:  # Ctrl-C: the bar shows where the run stopped
+            progress.update(bar, completed=stopped.clock)
+            raise
         progress.update(bar, completed=machine.lifetime, reward=result.reward, switches=len(result.switches))
     return result
 
