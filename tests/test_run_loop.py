@@ -21,7 +21,7 @@ from godelmachine.machine.task import load_task
 from godelmachine.search.searcher import SwitchEvent
 
 
-def task_file(tmp_path: Path, solver: str, share: str = "1 10", name: str = "tiny") -> Path:
+def task_file(tmp_path: Path, solver: str, share: str = "1 10", name: str = "tiny", extra: str = "") -> Path:
     """A task whose only technique (closed-form) has nothing to try on a loop-free solver: its
     searcher is idle, so it takes exactly its share of the steps."""
     path = tmp_path / f"{name}.task"
@@ -29,7 +29,7 @@ def task_file(tmp_path: Path, solver: str, share: str = "1 10", name: str = "tin
                     "  (instance ((n int)) (uniform-int n 0 10))\n"
                     f"  (solver\n    {solver})\n"
                     "  (reward exact (define (check n y) (= y (* 2 n))))\n"
-                    "  (techniques (closed-form 1)))\n", encoding="utf-8")
+                    f"{extra}  (techniques (closed-form 1)))\n", encoding="utf-8")
     return path
 
 
@@ -132,3 +132,42 @@ def test_a_solver_that_traps_is_reported_in_the_summary_the_json_and_the_log(tmp
     assert (tmp_path / "text.jsonl").read_bytes() == (tmp_path / "json.jsonl").read_bytes()  # deterministic
     logged = runner.invoke(app, ["log", "show", "json.jsonl"])
     assert logged.exit_code == 0 and "the solver trapped (type-error at tiny.task:6:35" in logged.output
+
+
+def test_a_proven_switch_that_raises_the_share_is_accounted_from_its_clock(tmp_path: Path) -> None:
+    """The same through the machine's own path: a solver that doubles n by a loop; after its
+    first instance, the closed form with the share raised from 1/10 to 1/2 is set as the
+    switchprog, proved and checked as a technique trial (`godelmachine.search.submit`), and
+    switched in by the machine. From the switch on, the searcher takes s'/(1 - s') steps per
+    solver step, plus what it was owed at the switch under the old share: the new solver keeps
+    (1 - s')(L - t1) steps, less that balance (on totals the searcher took (s' - s)/(1 - s') t1
+    steps more)."""
+    from godelmachine.lang.interpreter import deep_recursion
+    from godelmachine.lang.reader import read, to_value
+    from godelmachine.search.submit import submit
+
+    old, raised, lifetime = Fraction(1, 10), Fraction(1, 2), 200_000
+    task = task_file(tmp_path, "(define (solve n) (for (i 1 n) (acc 0) (+ acc 2)))", name="loop",
+                     extra="  (initial-reward 1)\n")
+    machine = Machine(load_task(str(task)), lifetime=lifetime)
+    switchprog = to_value(read("((define (solve n) (* 2 n)) (share 1 2))")[0])
+    at: dict[str, int] = {}
+
+    def switch_at_t1(m: Machine, result) -> None:
+        if at or m.clock < lifetime // 2:
+            return
+        with deep_recursion():
+            proved = submit(m.searcher, switchprog, "symbolic", m.lifetime - m.clock, m.clock)
+        assert proved.accepted, proved.answer
+        m.clock += proved.steps
+        result.search_steps += proved.steps
+        m.switch(proved.event, result)
+        at.update(clock=m.clock, solver=result.solver_steps, search=result.search_steps)
+
+    result = machine.run(switch_at_t1)
+    [switch] = result.switches
+    assert (switch.share_before, switch.share_after, switch.theorem is not None) == (old, raised, True)
+    owed_at_switch = old / (1 - old) * at["solver"] - at["search"]  # the balance carried over
+    solver, search = result.solver_steps - at["solver"], result.search_steps - at["search"]
+    assert solver + search == lifetime - at["clock"]
+    assert abs(search - (raised / (1 - raised) * solver + owed_at_switch)) <= 1_000, (solver, search, owed_at_switch)
