@@ -22,8 +22,8 @@ from godelmachine.search.searcher import SwitchEvent
 
 
 def task_file(tmp_path: Path, solver: str, share: str = "1 10", name: str = "tiny", extra: str = "") -> Path:
-    """A task whose only technique (closed-form) has nothing to try on a loop-free solver: its
-    searcher is idle, so it takes exactly its share of the steps."""
+    """A small task whose only technique is closed-form, which has nothing to try on a loop-free
+    solver: its searcher is then idle, and takes exactly its share of the steps."""
     path = tmp_path / f"{name}.task"
     path.write_text(f"(task {name}\n  (lifetime 20000)\n  (search-share {share})\n"
                     "  (instance ((n int)) (uniform-int n 0 10))\n"
