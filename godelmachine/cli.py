@@ -2,7 +2,8 @@
 
 Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
 like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
-bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback).
+bug in godelmachine exits 70 (set GODELMACHINE_DEBUG=1 to see its traceback). Ctrl-C exits 130:
+a run stops at a clean point and says how to resume it; a second Ctrl-C exits at once.
 """
 
 from __future__ import annotations
@@ -155,8 +156,7 @@ def run_command(
 ) -> None:
     """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
     better rewrites of the machine's own code, and switches when the kernel proves one."""
-    from godelmachine.machine.machine import Machine
-    from godelmachine.machine.task import load_task
+    from godelmachine.machine.interrupt import StopRequest, sigint_stops
 
     if resume is not None:
         given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0,
@@ -164,39 +164,62 @@ def run_command(
                  "--trust": trust != "assumed"}
         if any(given.values()):
             raise UserError(f"--resume takes the task and every setting from the log; drop {', '.join(k for k, v in given.items() if v)}")
-        machine = resumed_machine(resume, as_json)
-        if machine is None:
-            return
-        path = resume
     else:
         if task is None:
             raise UserError("name a task (godelmachine tasks lists them) or give --resume LOG")
         if accept not in ("proof", "empirical"):
             raise UserError(f"--accept must be proof or empirical, not {accept!r}")
+    stop = StopRequest()
+    with sigint_stops(stop):  # from here on, Ctrl-C stops the run at a clean point (machine/interrupt.py)
+        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop)
+
+
+def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms: Optional[list[Path]], log: Optional[Path],
+                accept: str, search: bool, trust: str, resume: Optional[Path], as_json: bool, stop: Any) -> None:
+    from godelmachine.machine.interrupt import EXIT_INTERRUPTED, Interrupted
+    from godelmachine.machine.machine import Machine
+    from godelmachine.machine.task import load_task
+
+    if resume is not None:
+        machine = resumed_machine(resume, as_json, stop)
+        if machine is None:
+            return
+        path = resume
+    else:
+        assert task is not None
         loaded = load_task(task)
         path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                          mode=accept, search=search, trust=trust)
+                          mode=accept, search=search, trust=trust, stop=stop)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
     from godelmachine.machine.assumptions import run_summary, summary_lines
 
-    if as_json:
-        result = machine.run()
-        record = result_record(result, path)
-        summary = run_summary(machine.axioms, result.switches, map(str, installed_files()))
-        for s in record["switches"]:
-            s["assumptions"] = summary["switch_assumptions"].get(s["n"], [])
-        emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}})
-    else:
-        result = run_with_progress(machine)
-        show_result(result, path)
-        for line in summary_lines(run_summary(machine.axioms, result.switches, map(str, installed_files()))):
-            typer.echo(line)
+    try:
+        if as_json:
+            result = machine.run()
+            record = result_record(result, path)
+            summary = run_summary(machine.axioms, result.switches, map(str, installed_files()))
+            for s in record["switches"]:
+                s["assumptions"] = summary["switch_assumptions"].get(s["n"], [])
+            emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}})
+        else:
+            result = run_with_progress(machine)
+            show_result(result, path)
+            for line in summary_lines(run_summary(machine.axioms, result.switches, map(str, installed_files()))):
+                typer.echo(line)
+    except Interrupted as stopped:
+        import shlex
+
+        command = f"godelmachine run --resume {shlex.quote(str(path))}"
+        if as_json:
+            emit_json({"interrupted": True, "clock": stopped.clock, "log": str(path), "resume": command})
+        typer.echo(f"interrupted at clock {stopped.clock}; resume with: {command}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-def resumed_machine(path: Path, as_json: bool) -> Any:
+def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
     """The machine that continues the run logged at `path`, or None if that run had ended."""
     from godelmachine.machine.records import Recovered
     from godelmachine.machine.machine import Machine
@@ -214,11 +237,13 @@ def resumed_machine(path: Path, as_json: bool) -> Any:
         return None
     if not as_json:
         typer.echo(f"{path}: re-executing {len(recovered.lines)} logged records, checking each, then continuing", err=True)
-    return Machine.resume(recovered, path)
+    return Machine.resume(recovered, path, stop)
 
 
 def run_with_progress(machine: Any) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from godelmachine.machine.interrupt import Interrupted
 
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("clock {task.completed:,.0f} / {task.total:,.0f}"),
                TextColumn("reward {task.fields[reward]:,}"), TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn()]
@@ -231,7 +256,11 @@ def run_with_progress(machine: Any) -> Any:
             if ticks["n"] % 256 == 0 or m.clock >= m.lifetime:
                 progress.update(bar, completed=min(m.clock, m.lifetime), reward=result.reward, switches=len(result.switches))
 
-        result = machine.run(update)
+        try:
+            result = machine.run(update)
+        except Interrupted as stopped:  # Ctrl-C: the bar shows where the run stopped
+            progress.update(bar, completed=stopped.clock)
+            raise
         progress.update(bar, completed=machine.lifetime, reward=result.reward, switches=len(result.switches))
     return result
 
@@ -242,6 +271,7 @@ def result_record(result: Any, path: Path) -> dict[str, Any]:
         "reward": result.reward, "instances": result.instances, "solver_steps": result.solver_steps,
         "search_steps": result.search_steps, "first_switch": result.first_switch,
         "wall_seconds": round(result.wall_seconds, 3), "log": str(path), "refusals": result.refusals,
+        "traps": result.trap_counts(), "first_trap": result.first_trap,
         "switches": [{"n": s.number, "clock": s.clock, "technique": s.technique, "summary": s.summary,
                       "share": str(s.share_after), "proved": s.theorem is not None} for s in result.switches],
     }
@@ -262,8 +292,14 @@ def show_result(result: Any, path: Path) -> None:
     summary.add_row("solver steps / proof-search steps", f"{result.solver_steps:,} / {result.search_steps:,}")
     summary.add_row("time to first switch", f"{result.first_switch:,} steps" if result.first_switch else "no switch")
     summary.add_row("refused candidates", ", ".join(f"{k} {v}" for k, v in sorted(result.refusals.items())) or "none")
+    summary.add_row("solver traps", ", ".join(f"{t['kind']} at {t['position'] or '?'}: {t['count']:,}"
+                                              for t in result.trap_counts()) or "none")
     summary.add_row("wall time", f"{result.wall_seconds:.1f} s")
     console.print(summary)
+    if result.first_trap is not None:
+        console.print(f"[bold red]WARNING: the solver trapped on {result.trapped:,} of {result.instances:,} instances "
+                      "(each earned nothing)[/]", highlight=False)
+        console.print(f"first trap: {first_trap_line(result.first_trap)}", highlight=False, markup=False)
     if result.switches:
         switches = Table(title="Switches")
         for column in ("#", "clock", "technique", "what changed", "accepted by"):
@@ -273,6 +309,13 @@ def show_result(result: Any, path: Path) -> None:
                              "proof" if s.theorem is not None else "[red]empirical sample (no proof)[/]")
         console.print(switches)
     console.print(f"log: {path}")
+
+
+def first_trap_line(trap: dict[str, Any]) -> str:
+    """`POS: trap: KIND: DETAIL (instance K: n = 2, at clock C)`, like `godelmachine eval` prints a trap."""
+    arguments = ", ".join(f"{name} = {value}" for name, value in trap["arguments"])
+    return (f"{trap['position'] or '?'}: trap: {trap['kind']}: {trap['detail']} "
+            f"(instance {trap['instance']:,}: {arguments}, at clock {trap['clock']:,})")
 
 
 from godelmachine.cli_axioms import axioms_app, installed_files  # noqa: E402  (after the commands above)

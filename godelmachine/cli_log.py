@@ -55,6 +55,14 @@ def show_command(
     else:
         console.print(f"reward {end['reward']:,} over {end['instances']:,} instances; "
                       f"{end['switches']} switch(es), the first at {end['first_switch'] or '-'}")
+        if end.get("first_trap"):
+            from godelmachine.cli import first_trap_line
+
+            counts = ", ".join(f"{t['kind']} at {t['position'] or '?'}: {t['count']:,}" for t in end["traps"])
+            from rich.markup import escape
+
+            console.print(f"[red]the solver trapped[/] ({escape(counts)}); first: "
+                          f"{escape(first_trap_line(end['first_trap']))}", highlight=False)
     table = Table(title="Switches")
     for column in ("#", "clock", "technique", "what changed", "E\\[reward] switch", "E\\[reward] no switch",
                    "proof nodes", "axioms used"):

@@ -8,7 +8,7 @@
 - `InternalError`: a bug in godelmachine itself.
 
 Exit codes (documented in the README): 0 success, 1 trap, 2 user error, 3 budget or resource
-limit reached, 70 internal error.
+limit reached, 70 internal error; 130 for Ctrl-C (godelmachine/machine/interrupt.py).
 """
 
 from __future__ import annotations

@@ -305,17 +305,19 @@ def test_bad_input(case: Case, ran: dict[str, subprocess.CompletedProcess[str]])
         assert line in result.stdout.splitlines(), result.stdout
 
 
-@pytest.mark.parametrize("case, instances, solver_steps", [
-    (RUNS[0], 0, 20_000),  # the first instance runs until the lifetime cuts it off
-    (RUNS[1], 1, 11_987),  # 4,000 calls of 2 steps, then depth-exceeded; the second is cut off
-    (RUNS[2], 230, 18_006),  # each instance: 78 steps, then value-too-large
+@pytest.mark.parametrize("case, instances, solver_steps, traps", [
+    (RUNS[0], 0, 20_000, []),  # the first instance runs until the lifetime cuts it off: no trap
+    (RUNS[1], 1, 11_987, [("depth-exceeded", "solver1.task:4:29", 1)]),  # 4,000 calls of 2 steps; the second is cut off
+    (RUNS[2], 230, 18_006, [("value-too-large", "solver2.task:4:60", 230)]),  # each instance: 78 steps, then the trap
 ], ids=[c.id for c in RUNS])
 def test_a_bad_solver_earns_nothing_and_the_run_ends_at_its_lifetime(
-        case: Case, instances: int, solver_steps: int, ran: dict[str, subprocess.CompletedProcess[str]]) -> None:
+        case: Case, instances: int, solver_steps: int, traps: list, ran: dict[str, subprocess.CompletedProcess[str]]) -> None:
     result = ran[case.id]
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     figures = json.loads(result.stdout)
     assert (figures["reward"], figures["instances"], figures["solver_steps"]) == (0, instances, solver_steps)
+    assert [(t["kind"], t["position"], t["count"]) for t in figures["traps"]] == traps  # reported, not hidden
+    assert (figures["first_trap"] is None) == (not traps)
     assert figures["solver_steps"] + figures["search_steps"] == figures["lifetime"] == 20_000  # ended at its lifetime
     assert figures["switches"] == [] and figures["wall_seconds"] < 60
 

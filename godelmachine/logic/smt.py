@@ -43,6 +43,11 @@ DEFAULT_RLIMIT = 20_000_000
 # a query makes a run depend on the machine's speed.
 WALL_TIMEOUT_MS = 30_000
 
+# Z3 takes SIGINT (Ctrl-C) as "cancel the query" and answers `unknown`, so an answer would depend
+# on when a user pressed a key. With its handler off, a query runs to its end and the program's
+# own handler decides what Ctrl-C does (godelmachine/machine/interrupt.py).
+z3.set_param("ctrl_c", False)
+
 
 @dataclass(frozen=True)
 class SmtResult:

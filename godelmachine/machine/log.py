@@ -74,6 +74,13 @@ class RunLog:
             self.file.flush()
             os.fsync(self.file.fileno())
 
+    def abandon(self) -> None:
+        """Close the file of a run that stopped before its end (Ctrl-C): every record written is
+        already flushed and synced, and the records a resumed run still expected stay as they are."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
     def close(self) -> None:
         if self.expected:
             raise ResumeMismatch("the log has records after the resumed run's end",

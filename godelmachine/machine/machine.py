@@ -36,6 +36,7 @@ from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.terms import show as show_term
+from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
 from godelmachine.machine.task import Task
@@ -74,10 +75,20 @@ class RunResult:
     refusals: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
     mode: str = "proof"
+    traps: dict[tuple[str, str | None], int] = field(default_factory=dict)  # (kind, position) -> instances
+    first_trap: dict[str, Any] | None = None  # the first instance that trapped: when, where, on what
 
     @property
     def first_switch(self) -> int | None:
         return self.switches[0].clock if self.switches else None
+
+    @property
+    def trapped(self) -> int:
+        return sum(self.traps.values())
+
+    def trap_counts(self) -> list[dict[str, Any]]:
+        """The solver's traps by kind and source position, in the order they first happened."""
+        return [{"kind": kind, "position": position, "count": n} for (kind, position), n in self.traps.items()]
 
 
 def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: str = "assumed") -> AxiomSet:
@@ -103,7 +114,7 @@ def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
-                 resume: Recovered | None = None, trust: str = "assumed") -> None:
+                 resume: Recovered | None = None, trust: str = "assumed", stop: StopRequest | None = None) -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -118,7 +129,9 @@ class Machine:
         self.kernel = Kernel(self.axioms, state=self.read_state)
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
-        self.searcher = Searcher(self, task.techniques)
+        self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)
+        self.searcher = Searcher(self, task.techniques,
+                                 evaluator=lambda program, budget, clock: TrialEvaluator(program, budget, self.stop, clock))
         self.instance_rng = np.random.default_rng([seed, 0])
         self.reward_rng = np.random.default_rng([seed, 1])
         self.sample_rng = np.random.default_rng([seed, 2])
@@ -127,12 +140,14 @@ class Machine:
         self.epoch_reading = 0  # the first state reading since the last switch
         self.log = RunLog(log_path, resume)
         self.clock = 0
+        self.share_base_solver = self.share_base_search = 0  # solver and search steps when the share last changed
+        self.share_carry: Fraction | int = 0  # what the searcher was owed then (see rebase_share)
         self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
         self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
         self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
 
     @classmethod
-    def resume(cls, recovered: Recovered, path: Path) -> "Machine":
+    def resume(cls, recovered: Recovered, path: Path, stop: StopRequest | None = None) -> "Machine":
         """The machine of the run whose log is at `path`, set to re-execute it from its header:
         the task file and axiom files the header names (checked by SHA-256), its seed,
         lifetime, mode and search setting. Its log checks the records already on disk."""
@@ -142,7 +157,7 @@ class Machine:
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
                    log_path=path, mode=header["mode"], search=header["search"], resume=recovered,
-                   trust=header.get("trust", "assumed"))
+                   trust=header.get("trust", "assumed"), stop=stop)
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra, trust=self.trust)
@@ -163,15 +178,25 @@ class Machine:
     # --- running --------------------------------------------------------------------------
 
     def run(self, progress: Callable[["Machine", RunResult], None] | None = None) -> RunResult:
+        """Run to the end of the lifetime. When `self.stop` is requested (Ctrl-C), stop at the
+        next clean point instead, close the log (a prefix of the uninterrupted run's log) and
+        raise `Interrupted`; the machine cannot go on, `run --resume` continues from the log."""
         with deep_recursion():
-            return self.main_loop(progress)
+            try:
+                return self.main_loop(progress)
+            except Interrupted:
+                self.log.abandon()
+                raise
 
     def main_loop(self, progress: Callable[["Machine", RunResult], None] | None) -> RunResult:
         started = time.perf_counter()
         result = RunResult(self.task.name, self.seed, self.lifetime, 0, 0, 0, 0, 0, mode=self.mode)
         self.log.write(self.header())
-        next_sample = self.lifetime // REWARD_SAMPLES
+        interval = max(1, self.lifetime // REWARD_SAMPLES)  # a lifetime below 40 samples every step
+        next_sample = interval
         while self.clock < self.lifetime:
+            if self.stop.requested:  # a clean point: between instances, trials and idle time
+                raise Interrupted(self.clock)
             owed = self.owed_to_search(result)
             if owed > 0:
                 if self.searcher.idle():  # nothing left to try: the share passes idle
@@ -187,9 +212,12 @@ class Machine:
             else:
                 result.solver_steps += self.run_instance(result)
             while self.clock >= next_sample and next_sample <= self.lifetime:
-                self.log.write({"type": "reward", "clock": self.clock, "instances": result.instances,
-                                "reward": result.reward, "solver_steps": result.solver_steps})
-                next_sample += self.lifetime // REWARD_SAMPLES
+                sample = {"type": "reward", "clock": self.clock, "instances": result.instances,
+                          "reward": result.reward, "solver_steps": result.solver_steps}
+                if result.traps:  # only a run whose solver trapped has the field
+                    sample["traps"] = result.trapped
+                self.log.write(sample)
+                next_sample += interval
             if progress is not None:
                 progress(self, result)
         result.clock = self.clock
@@ -200,13 +228,35 @@ class Machine:
         return result
 
     def owed_to_search(self, result: RunResult) -> int:
-        """Steps the proof searcher is owed: its share s of all steps, s/(1-s) per solver step,
-        counted exactly (search steps * (1 - s) lags solver steps * s)."""
+        """Steps the proof searcher is owed: its share s of the steps since the share was last
+        changed, s/(1-s) per solver step, counted exactly (search steps * (1 - s) lags solver
+        steps * s), plus the balance carried over from before that change (`rebase_share`)."""
         s = self.share
         if s == 0:
             return 0
-        lag = result.solver_steps * s.numerator * 1 - result.search_steps * (s.denominator - s.numerator)
+        lag = (result.solver_steps - self.share_base_solver) * s.numerator \
+            - (result.search_steps - self.share_base_search) * (s.denominator - s.numerator)
+        if self.share_carry:  # the int 0 until a switch changes the share to one not 0
+            lag += self.share_carry * (s.denominator - s.numerator)
         return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
+
+    def rebase_share(self, result: RunResult, share_after: Fraction) -> None:
+        """A switch that changes the share starts the share's count again from its clock: the
+        target theorem gives the new solver (1 - s')(L - t1) of the steps after the switch at
+        t1, so s' applies to the steps from t1 on, not to the whole run (counted on totals, a
+        raised share would owe the searcher (s' - s)/(1 - s') t1 steps at once, taken from the
+        new solver). What the searcher was owed (or had overdrawn) at the switch, at most about
+        one instance or one trial, is carried over. Unchanged shares and shares set to 0 (every
+        built-in technique's) count exactly as on totals."""
+        s = self.share
+        if share_after == s:
+            return
+        owed: Fraction | int = 0
+        if s != 0:
+            owed = s / (1 - s) * (result.solver_steps - self.share_base_solver) \
+                - (result.search_steps - self.share_base_search) + self.share_carry
+        self.share_base_solver, self.share_base_search = result.solver_steps, result.search_steps
+        self.share_carry = owed if owed else 0
 
     def run_instance(self, result: RunResult) -> int:
         if not self.pending:
@@ -230,7 +280,20 @@ class Machine:
             result.reward += self.task.reward(instance, outcome.value, self.reward_rng)
         elif outcome.kind == "trap":
             result.instances += 1
+            self.count_trap(result, instance, outcome)
         return outcome.steps
+
+    def count_trap(self, result: RunResult, instance: tuple[Any, ...], outcome: Outcome) -> None:
+        """A solver instance trapped (it earns nothing): count it by kind and position, and keep
+        the first one whole. Only the trapping instances come here; the fast path is untouched."""
+        key = (outcome.reason, str(outcome.pos) if outcome.pos else None)
+        result.traps[key] = result.traps.get(key, 0) + 1
+        if result.first_trap is None:
+            result.first_trap = {
+                "instance": result.instances, "clock": self.clock - outcome.steps, "kind": outcome.reason,
+                "detail": outcome.detail, "position": key[1], "steps": outcome.steps,
+                "arguments": [[name, show(value)] for (name, _), value in zip(self.task.variables, instance)],
+            }
 
     # --- switches -------------------------------------------------------------------------
 
@@ -250,6 +313,7 @@ class Machine:
         self.log.write(self.switch_record(number, event, before, after, share_before, share_after, summary))
         result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
                                       share_after, event.theorem))
+        self.rebase_share(result, share_after)
         floor = None  # the old solver's reward floor, proved for the new one (search steps after the switch)
         if event.theorem is not None and context is not None and context.reward_floor is not None:
             floor = tactics.reward_floor_after(context, self.theorems_of(event.target), self.floor_budget(result), 100_000)
@@ -345,7 +409,10 @@ class Machine:
         refusals.clear()
 
     def end(self, result: RunResult) -> dict[str, Any]:
-        return {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
-                "solver_steps": result.solver_steps, "search_steps": result.search_steps,
-                "switches": len(result.switches), "first_switch": result.first_switch,
-                "refusals": dict(sorted(result.refusals.items()))}
+        record = {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
+                  "solver_steps": result.solver_steps, "search_steps": result.search_steps,
+                  "switches": len(result.switches), "first_switch": result.first_switch,
+                  "refusals": dict(sorted(result.refusals.items()))}
+        if result.traps:  # only a run whose solver trapped has these fields
+            record.update(traps=result.trap_counts(), first_trap=result.first_trap)
+        return record

@@ -70,6 +70,17 @@ def _examples(v: Any) -> bool:
         and type(e.get("counterexample")) is list for e in v)
 
 
+def _traps(v: Any) -> bool:
+    return type(v) is list and all(
+        type(t) is dict and _str(t.get("kind")) and _optional(_str)(t.get("position")) and _positive(t.get("count"))
+        for t in v)
+
+
+def _first_trap(v: Any) -> bool:
+    return type(v) is dict and _str(v.get("kind")) and _count(v.get("clock")) and _positive(v.get("instance")) \
+        and type(v.get("arguments")) is list
+
+
 def _certificate(v: Any) -> bool:
     """Declarations, and nodes whose premises are earlier nodes (a derivation, not a cycle)."""
     if type(v) is not dict or not _strs(v.get("declarations")) or type(v.get("nodes")) is not list or not v["nodes"]:
@@ -95,7 +106,7 @@ RECORD_FIELDS: dict[str, dict[str, Field]] = {
         "search": (lambda v: type(v) is bool, "true or false"), "axiom_files": (_str_map(_str), "an object of strings"),
         "axiom_consistency": TEXT, "trust?": (lambda v: v in ("assumed", "proved"), "assumed or proved"), "techniques": (lambda v: type(v) is list, "a list"), "solver": TEXT,
     },
-    "reward": {"clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps?": COUNT},
+    "reward": {"clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps?": COUNT, "traps?": COUNT},
     "refusals": {"clock": COUNT, "counts": COUNTS, "examples": (_examples, "a list of refused candidates")},
     "switch": {
         "n": (_positive, "an integer > 0"), "clock": COUNT, "technique": TEXT, "summary": TEXT,
@@ -106,9 +117,12 @@ RECORD_FIELDS: dict[str, dict[str, Field]] = {
     "end": {
         "clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps": COUNT, "search_steps": COUNT,
         "switches": COUNT, "first_switch": (_optional(_count), "an integer >= 0 or null"), "refusals": COUNTS,
+        "traps?": (_traps, "a list of traps (kind, position, count)"),
+        "first_trap?": (_first_trap, "a trapping instance (kind, clock, instance, arguments, ...)"),
     },
 }
-# A name ending in "?" is a field that may be missing (logs written before it was added).
+# A name ending in "?" is a field that may be missing (logs written before it was added; the
+# traps fields are written only by a run whose solver trapped).
 # the fields of a switch accepted by proof, on top of the switch's own
 PROOF_FIELDS: dict[str, Field] = {
     "target_theorem": (_optional(_str), "a string or null"), "theorem": TEXT,

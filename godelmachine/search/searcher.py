@@ -88,8 +88,12 @@ class Refusal:
 
 
 class Searcher:
-    def __init__(self, machine: Any, technique_priors: Sequence[tuple[str, Fraction]] = ()) -> None:
+    def __init__(self, machine: Any, technique_priors: Sequence[tuple[str, Fraction]] = (),
+                 evaluator: Callable[[Program, int, int], Evaluator] | None = None) -> None:
         self.machine = machine
+        # makes the evaluator of a trial from (program, budget, clock); the machine's also stops
+        # a trial on Ctrl-C (godelmachine/machine/interrupt.py)
+        self.new_evaluator = evaluator or (lambda program, budget, clock: Evaluator(program, budget))
         self.table = BASE_PRIMITIVES.extend(self.primitives())
         library = (TECHNIQUES / "library.gm").read_text(encoding="utf-8")
         priors = dict(technique_priors) or {k: Fraction(v) for k, v in DEFAULT_PRIORS.items()}
@@ -145,7 +149,7 @@ class Searcher:
         """Run the next technique afresh; (steps taken, the switch if it made one)."""
         technique, budget = self.next_trial(limit)
         budget = min(budget, limit)
-        self.evaluator = Evaluator(technique.program, budget)
+        self.evaluator = self.new_evaluator(technique.program, budget, clock)
         self.trial_clock = clock
         self.technique = technique.name
         try:
