@@ -40,6 +40,14 @@ list elements, let bindings), `divergence` (a wrong answer planted on one instan
 (extra work on a subset of the instances: correct, slower there), `trap` (a division by zero at
 one instance or an overflow on a subset, where the original never traps), and `original` (the
 unmutated rewrites, which proof mode should accept).
+
+Two more kinds try the other doors a harmful switch could take (benchmarks/adversarial_doors.py,
+where the generation and the judgement are written down): `share` (switchprogs that set a
+search share in and out of [0, 1), with correct, mutated, no and slower code) and `axioms`
+(rewrites submitted to a machine that loaded generated user axiom files: false facts about the
+solver, facts about the kernel's symbols, false lemmas, inconsistent pairs, true controls). The
+full campaign runs them with the mutations; `python -m benchmarks adversarial_doors` runs them
+alone.
 """
 
 from __future__ import annotations
