@@ -1038,7 +1038,12 @@ def run_chunk(chunk: list[Candidate]) -> list[Result]:
             _STAGES[key] = Stage(PLAN[task], base, _ORACLES[task], settings, after_base=chunk[0].stage == "after")
         stage = _STAGES[key]
     stage.new_epoch()
-    return [stage.try_candidate(c) for c in chunk]
+    results = [stage.try_candidate(c) for c in chunk]
+    if getattr(stage, "root", None) is not None:  # the user axiom files written for this chunk
+        import shutil
+
+        shutil.rmtree(stage.root, ignore_errors=True)
+    return results
 
 
 def chunks(candidates: Sequence[Candidate], size: int) -> list[list[Candidate]]:

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -465,9 +466,12 @@ def axiom_stage(plan: Plan, base: int, oracle: Oracle, settings: Settings, c: Ca
     try:
         stage = Stage(plan, base, oracle, settings, axiom_files=tuple(files), check_axioms=True)
     except UserError as exc:
+        shutil.rmtree(root, ignore_errors=True)
         return LoadRefusal("; ".join([*said, f"load: refused: {exc}"]), oracle, settings, time.perf_counter() - started)
     if c.door == "add" and not files:
+        shutil.rmtree(root, ignore_errors=True)
         return LoadRefusal("; ".join(said), oracle, settings, time.perf_counter() - started)
+    stage.root = root  # removed when the chunk is done (run_chunk)
     user = [a for a in stage.machine.axioms.axioms.values() if a.source in {str(f) for f in files}]
     statuses = ", ".join(f"{a.name} {a.status}" for a in user)
     stage.load = "; ".join([*said, f"loaded ({stage.machine.axioms.consistency}; {statuses})"])
