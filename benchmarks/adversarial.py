@@ -887,6 +887,7 @@ class Result:
     verdict: Verdict
     seconds: dict[str, float] = field(default_factory=dict)
     load: str = ""  # the doors' user axiom files: how loading them went (loaded, or the refusal)
+    rests_on: tuple[str, ...] = ()  # the user axioms the accepted switch's theorem rests on
 
 
 class Stage:
@@ -957,8 +958,10 @@ class Stage:
 
             verdict = judge_share(verdict, c.share, self.machine.share)
         times["truth"] = time.perf_counter() - start
+        user = getattr(self, "user_axioms", frozenset())
+        rests_on = tuple(sorted(proved.event.theorem.axioms & user)) if proved.accepted and proved.event.theorem else ()
         return Result(c, proved.accepted, short(proved), empirical, "switch" if empirical else "refused", verdict, times,
-                      getattr(self, "load", ""))
+                      getattr(self, "load", ""), rests_on)
 
     def draw_empirical_sample(self, code: str) -> list[tuple]:
         """The instances `check-empirically` compares a candidate on: the machine's own draw

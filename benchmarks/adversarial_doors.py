@@ -481,6 +481,7 @@ def axiom_stage(plan: Plan, base: int, oracle: Oracle, settings: Settings, c: Ca
     statuses = ", ".join(f"{a.name} {a.status}" for a in user)
     stage.load = "; ".join([*said, f"loaded ({stage.machine.axioms.consistency}; {statuses})"])
     stage.load_seconds = time.perf_counter() - started
+    stage.user_axioms = frozenset(a.name for a in user)
     return stage
 
 
@@ -506,6 +507,7 @@ def load_rows(results: Sequence[Result]) -> list[dict[str, Any]]:
     return [{"task": task, "attack": label, "door": door, "load": rs[0].load, "refused": rs[0].proof_answer == "refused-at-load",
              "candidates": len(rs), "wrong": sum(r.verdict.wrong for r in rs), "proof_accepted": sum(r.proof for r in rs),
              "proof_accepted_wrong": sum(r.proof and r.verdict.wrong for r in rs),
+             "proof_accepted_wrong_resting_on_user_axioms": sum(r.proof and r.verdict.wrong and bool(r.rests_on) for r in rs),
              "correct_base_accepted": any(r.proof for r in rs if r.candidate.code == PLAN[task].bases[0])}
             for (task, label, door), rs in groups.items()]
 
@@ -553,10 +555,12 @@ def report(rows: list[dict[str, Any]]) -> Any:
         parts.append(table)
     if last.get("axiom_sets"):
         table = Table(title="axioms: each set of user files")
-        for column in ("task", "attack", "door", "load", "candidates", "proof accepted", "proof wrong", "base accepted"):
+        for column in ("task", "attack", "door", "load", "candidates", "proof accepted", "proof wrong",
+                       "of them on a user axiom", "base accepted"):
             table.add_column(column, justify="left" if column in ("task", "attack", "door", "load") else "right")
         for r in last["axiom_sets"]:
             table.add_row(r["task"], r["attack"], r["door"], r["load"][:120], str(r["candidates"]), str(r["proof_accepted"]),
-                          str(r["proof_accepted_wrong"]), "yes" if r["correct_base_accepted"] else "no")
+                          str(r["proof_accepted_wrong"]), str(r["proof_accepted_wrong_resting_on_user_axioms"]),
+                          "yes" if r["correct_base_accepted"] else "no")
         parts.append(table)
     return Group(*parts)
