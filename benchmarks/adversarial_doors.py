@@ -68,7 +68,10 @@ proof path with that axiom set: the natural wrong idioms (bits, rare), rewrites 
 file's false statement (a divergence at the false fact's instance, a wrong answer exactly where
 a false lemma fails), the first wrong-kind mutations of the base, and the correct base. The
 ground truth is the campaign's: a wrong rewrite accepted is a wrong acceptance, as is a correct
-one that is not faster. The empirical mode reads no axioms and is not run for this kind.
+one that is not faster, whether or not its proof rests on a user axiom (the axiom set a run
+loads is the machine's to check; the count of wrong acceptances resting on a user axiom, an
+assumption the switch must declare, is kept beside it). The empirical mode reads no axioms and
+is not run for this kind.
 """
 
 from __future__ import annotations
