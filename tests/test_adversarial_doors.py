@@ -24,6 +24,8 @@ sys.path.insert(0, str(REPO))
 from benchmarks.adversarial import PLAN, Result, Settings, campaign  # noqa: E402
 from benchmarks.adversarial_doors import axiom_candidates, in_range, share_candidates  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("adversarial-doors")  # one worker runs the module's slice, once
+
 SHARES = ((0, 1), (1, 2), (99, 100), (-1, 1), (-1000, 1), (1, -2), (1, 0), (1, 1), (3, 2), (10**30, 7))
 AXIOM_SETS = {
     "sum-to-n": ("false-value", "hw-value", "nonlinear-then-contradiction", "true-int"),
