@@ -89,7 +89,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from benchmarks.adversarial import (
-    DOOR_KINDS, NATURAL, PLAN, PLANS, SEED, WORD, Candidate, Mutator, Oracle, Plan, Result, Settings, Stage, Verdict, campaign,
+    NATURAL, PLAN, PLANS, SEED, WORD, Candidate, Mutator, Oracle, Plan, Result, Settings, Stage, Verdict, campaign,
     definition_of, generate, outcome, summarize, text, valid,
 )
 from godelmachine.errors import UserError
@@ -349,7 +349,8 @@ def attacks(task: Task, seed: int = SEED) -> list[Attack]:
         Attack("nonlinear-and-contradiction", "inconsistent",
                (("a-nonlinear.axioms", nonlinear), ("b-contradiction.axioms", contradiction)), "run", tuple(exploits)),
         Attack("each-fine-alone", "inconsistent", (
-            ("a-square.axioms", env("(declare-fun square (Int) Int)", "(axiom square-def (forall ((n Int)) (= (square n) (* n n))))")),
+            ("a-square.axioms", env("(declare-fun square (Int) Int)",
+                                    "(axiom square-def (forall ((n Int)) (= (square n) (* n n))))")),
             ("b-square.axioms", env("(declare-fun square (Int) Int)", "(axiom square-at-3 (= (square 3) 10))"))),
             "add", tuple(exploits)),
         Attack("true-int", "control", (("true-int.axioms", env(
