@@ -40,6 +40,14 @@ list elements, let bindings), `divergence` (a wrong answer planted on one instan
 (extra work on a subset of the instances: correct, slower there), `trap` (a division by zero at
 one instance or an overflow on a subset, where the original never traps), and `original` (the
 unmutated rewrites, which proof mode should accept).
+
+Two more kinds try the other doors a harmful switch could take (benchmarks/adversarial_doors.py,
+where the generation and the judgement are written down): `share` (switchprogs that set a
+search share in and out of [0, 1), with correct, mutated, no and slower code) and `axioms`
+(rewrites submitted to a machine that loaded generated user axiom files: false facts about the
+solver, facts about the kernel's symbols, false lemmas, inconsistent pairs, true controls). The
+full campaign runs them with the mutations; `python -m benchmarks adversarial_doors` runs them
+alone.
 """
 
 from __future__ import annotations
@@ -67,6 +75,7 @@ from godelmachine.search.searcher import EMPIRICAL_SAMPLE
 from godelmachine.search.submit import Submission, submit
 
 KINDS = ("original", "constant", "off-by-one", "swap", "divergence", "cost", "trap")
+DOOR_KINDS = ("share", "axioms")  # the doors' kinds (benchmarks/adversarial_doors.py)
 SEED = 0
 SAMPLE = 100_000  # random instances of the ground truth: every candidate proof mode accepts is run on all
 EMPIRICAL_TRUTH = 20_000  # the part of the sample a candidate only the empirical mode accepts is run on
@@ -304,8 +313,19 @@ class Candidate:
     task: str
     kind: str
     base: int  # which of the plan's bases it mutates
-    code: str  # the switchprog: one (define ...)
+    code: str  # the switchprog: one (define ...), or "" (a switchprog that only sets the share)
     probes: tuple[tuple, ...] = ()  # instances the mutation aims at (a planted point, a constant's neighbours)
+    # the doors (benchmarks/adversarial_doors.py): a share the switchprog sets, as (numerator,
+    # denominator) written into `(share p q)`; the proof procedure, if not the plan's; the stage
+    # ("" before the base's switch, "after" with the base switched in); the user axiom files a
+    # run loads ((name, text) pairs) and how they reach it ("run": --axioms, "add": installed
+    # one by one with `godelmachine axioms add`); and a label saying what was tried
+    share: tuple[int, int] | None = None
+    proof: str = ""
+    stage: str = ""
+    axioms: tuple[tuple[str, str], ...] = ()
+    door: str = "run"
+    label: str = ""
 
 
 class Mutator:
@@ -632,10 +652,14 @@ class Verdict:
     witness: str = ""  # an instance where it is wrong, and what happened
     mean_cost: float = 0.0  # over the distribution part checked
     mean_cost_original: float = 0.0
+    better: bool | None = None  # set where more than the mean costs decides (a switchprog that sets the share)
 
     @property
     def label(self) -> str:
-        return "wrong" if self.wrong else "better" if self.mean_cost < self.mean_cost_original else "not-better"
+        if self.wrong:
+            return "wrong"
+        better = self.mean_cost < self.mean_cost_original if self.better is None else self.better
+        return "better" if better else "not-better"
 
 
 Outcome = tuple[str, Any, int]  # kind (value | trap | out-of-steps), value or trap reason, steps
@@ -832,9 +856,9 @@ class CampaignMachine(Machine):
     refuses an inconsistent set): the quick mode and the test slice skip it, the full campaign
     makes it."""
 
-    def __init__(self, task: Task, check_axioms: bool) -> None:
+    def __init__(self, task: Task, check_axioms: bool, axiom_files: tuple[Any, ...] = ()) -> None:
         self.check_axioms = check_axioms
-        super().__init__(task, seed=SEED)
+        super().__init__(task, seed=SEED, axiom_files=axiom_files)
 
     def load_axioms(self, extra: tuple) -> Any:
         return task_axioms(self.task, extra, check=self.check_axioms)
@@ -862,6 +886,8 @@ class Result:
     empirical_answer: str
     verdict: Verdict
     seconds: dict[str, float] = field(default_factory=dict)
+    load: str = ""  # the doors' user axiom files: how loading them went (loaded, or the refusal)
+    rests_on: tuple[str, ...] = ()  # the user axioms the accepted switch's theorem rests on
 
 
 class Stage:
@@ -869,12 +895,17 @@ class Stage:
     with the bases the plan puts before it switched in, each by its own proof (bits' machine
     proves its idioms one after another, each against the solver the last switch left)."""
 
-    def __init__(self, plan: Plan, base: int, oracle: Oracle, settings: Settings) -> None:
+    def __init__(self, plan: Plan, base: int, oracle: Oracle, settings: Settings, after_base: bool = False,
+                 axiom_files: tuple[Any, ...] = (), check_axioms: bool | None = None) -> None:
+        """`after_base`: the base itself switched in too (the doors' share candidates);
+        `axiom_files`: user axiom files the machine loads, as a run's --axioms or installed files
+        (loading them may raise a UserError: a refusal)."""
         self.plan, self.base, self.oracle, self.settings = plan, base, oracle, settings
         self.task = oracle.task
-        self.machine = CampaignMachine(self.task, settings.check_axioms)
+        check = settings.check_axioms if check_axioms is None else check_axioms
+        self.machine = CampaignMachine(self.task, check, axiom_files)
         result = RunResult(self.task.name, SEED, self.machine.lifetime, 0, 0, 0, 0, 0)
-        for earlier in plan.after[base] if plan.after else ():
+        for earlier in [*(plan.after[base] if plan.after else ()), *((base,) if after_base else ())]:
             proved = self.submit(plan.bases[earlier], "proof", plan.budget)
             if proved.event is None:
                 raise AssertionError(f"{plan.task}: base {earlier} is not proved within {plan.budget:,} steps: {proved.answer}")
@@ -882,11 +913,17 @@ class Stage:
         worst = max(self.oracle.cost(self.machine.solver, p) for p in self.oracle.points[:2000])
         self.empirical_budget = 4 * EMPIRICAL_SAMPLE * worst + 1_000_000  # the sample's runs, both solvers, and more
 
-    def submit(self, code: str, mode: str, budget: int) -> Submission:
+    def submit(self, code: str, mode: str, budget: int, share: tuple[int, int] | None = None,
+               proof: str = "") -> Submission:
+        """Submit a switchprog; a Python exception out of the machine's path (not a refusal the
+        technique sees) is recorded as the answer `(crash Name)`, never as an acceptance."""
         self.machine.mode = mode
         try:
             with deep_recursion():
-                return submit(self.machine.searcher, switchprog(code), self.plan.proof, budget, self.machine.clock)
+                return submit(self.machine.searcher, switchprog(code, share), proof or self.plan.proof, budget,
+                              self.machine.clock)
+        except Exception as exc:  # noqa: BLE001 - what the searcher's path raised is part of the result
+            return Submission(False, f"(crash {type(exc).__name__} |{exc}|)", 0, None)
         finally:
             self.machine.mode = "proof"
 
@@ -900,21 +937,31 @@ class Stage:
     def try_candidate(self, c: Candidate) -> Result:
         times: dict[str, float] = {}
         start = time.perf_counter()
-        proved = self.submit(c.code, "proof", self.plan.budget)
+        proved = self.submit(c.code, "proof", self.plan.budget, c.share, c.proof)
         if proved.accepted and (proved.event is None or proved.event.theorem is None):
             raise AssertionError("a proof-mode switch without a theorem")
         times["proof"] = time.perf_counter() - start
         start = time.perf_counter()
-        program = replace_definitions(self.machine.solver, {"definitions": [datum(c.code)]})
-        with deep_recursion():
-            empirical = self.empirical(c.code, program)
+        program = replace_definitions(self.machine.solver, {"definitions": [datum(c.code)]}) if c.code else self.machine.solver
+        if c.kind == "axioms":  # the empirical mode reads no axioms: nothing to compare
+            empirical = False
+        else:
+            with deep_recursion():
+                empirical = self.empirical(c.code, program)
         times["empirical"] = time.perf_counter() - start
         start = time.perf_counter()
         limit = None if proved.accepted else self.settings.empirical_truth if empirical else self.settings.screen
         with deep_recursion():
             verdict = self.oracle.judge(program, self.machine.solver, c.probes, limit)
+        if c.share is not None:
+            from benchmarks.adversarial_doors import judge_share
+
+            verdict = judge_share(verdict, c.share, self.machine.share)
         times["truth"] = time.perf_counter() - start
-        return Result(c, proved.accepted, short(proved), empirical, "switch" if empirical else "refused", verdict, times)
+        user = getattr(self, "user_axioms", frozenset())
+        rests_on = tuple(sorted(proved.event.theorem.axioms & user)) if proved.accepted and proved.event.theorem else ()
+        return Result(c, proved.accepted, short(proved), empirical, "switch" if empirical else "refused", verdict, times,
+                      getattr(self, "load", ""), rests_on)
 
     def draw_empirical_sample(self, code: str) -> list[tuple]:
         """The instances `check-empirically` compares a candidate on: the machine's own draw
@@ -949,12 +996,16 @@ def stable_hash(code: str) -> int:
     return int(hashlib.sha256(code.encode()).hexdigest()[:12], 16)
 
 
-def switchprog(code: str) -> Any:
-    return make_list([datum(code)])
+def switchprog(code: str, share: tuple[int, int] | None = None) -> Any:
+    """The switchprog datum: the definition, if any, then `(share p q)`, if any."""
+    parts = [datum(code)] if code else []
+    if share is not None:
+        parts.append(make_list(["share", share[0], share[1]]))
+    return make_list(parts)
 
 
 def short(s: Submission) -> str:
-    """The answer, without the details: switch, refuted, unknown, invalid, refused, out-of-steps."""
+    """The answer, without the details: switch, refuted, unknown, invalid, refused, out-of-steps, crash."""
     answer = s.answer
     return answer[1:].split(" ", 1)[0].rstrip(")") if answer.startswith("(") else answer
 
@@ -962,28 +1013,48 @@ def short(s: Submission) -> str:
 # --- running the campaign, in worker processes ------------------------------------------------
 
 _ORACLES: dict[str, Oracle] = {}
-_STAGES: dict[tuple[str, int], Stage] = {}
+_STAGES: dict[tuple, Stage] = {}
 _SETTINGS: list[Settings] = [Settings()]
 
 
+def stage_key(c: Candidate) -> tuple:
+    """The machine a candidate is submitted to: task, base, stage, and the user axiom files."""
+    return (c.task, c.base, c.stage, c.axioms, c.door)
+
+
 def run_chunk(chunk: list[Candidate]) -> list[Result]:
-    """One epoch: the stage of the chunk's base (made once per process), then each candidate."""
+    """One epoch: the stage of the chunk's base (made once per process; a machine with user
+    axiom files made for the chunk, or its refusal to load them), then each candidate."""
     settings = _SETTINGS[0]
     task, base = chunk[0].task, chunk[0].base
     if task not in _ORACLES:
         _ORACLES[task] = Oracle(load_task(task), settings.sample, settings.seed)
-    if (task, base) not in _STAGES:
-        _STAGES[task, base] = Stage(PLAN[task], base, _ORACLES[task], settings)
-    stage = _STAGES[task, base]
+    if chunk[0].axioms:
+        from benchmarks.adversarial_doors import axiom_stage
+
+        stage = axiom_stage(PLAN[task], base, _ORACLES[task], settings, chunk[0])
+        if not isinstance(stage, Stage):  # the files were refused: so is every candidate that needs them
+            return [stage.result(c) for c in chunk]
+    else:
+        key = stage_key(chunk[0])
+        if key not in _STAGES:
+            _STAGES[key] = Stage(PLAN[task], base, _ORACLES[task], settings, after_base=chunk[0].stage == "after")
+        stage = _STAGES[key]
     stage.new_epoch()
-    return [stage.try_candidate(c) for c in chunk]
+    results = [stage.try_candidate(c) for c in chunk]
+    if getattr(stage, "root", None) is not None:  # the user axiom files written for this chunk
+        import shutil
+
+        shutil.rmtree(stage.root, ignore_errors=True)
+    return results
 
 
 def chunks(candidates: Sequence[Candidate], size: int) -> list[list[Candidate]]:
-    """Epochs of at most `size` candidates of one task and base, in campaign order."""
-    groups: dict[tuple[str, int], list[Candidate]] = {}
+    """Epochs of at most `size` candidates of one stage (task, base, user axiom files), in
+    campaign order."""
+    groups: dict[tuple, list[Candidate]] = {}
     for c in candidates:
-        groups.setdefault((c.task, c.base), []).append(c)
+        groups.setdefault(stage_key(c), []).append(c)
     return [group[i:i + size] for group in groups.values() for i in range(0, len(group), size)]
 
 
@@ -1037,7 +1108,8 @@ def summarize(results: Sequence[Result], wall: float) -> list[dict[str, Any]]:
             "empirical_accepted_wrong_examples": [example(r) for r in rs if r.empirical and r.verdict.wrong][:3],
         })
     order = {t: i for i, t in enumerate([p.task for p in PLANS] + ["all"])}
-    rows.sort(key=lambda row: (order[row["task"]], KINDS.index(row["kind"]) if row["kind"] in KINDS else len(KINDS)))
+    kinds = [*KINDS, *DOOR_KINDS, "all"]
+    rows.sort(key=lambda row: (order[row["task"]], kinds.index(row["kind"])))
     rows[-1]["wall_seconds"] = round(wall, 1)
     return rows
 
@@ -1050,19 +1122,35 @@ def count(items: Iterator[str]) -> dict[str, int]:
 
 
 def example(r: Result) -> dict[str, str]:
-    return {"code": r.candidate.code, "kind": r.candidate.kind, "witness": r.verdict.witness}
+    c = r.candidate
+    code = c.code or "(no definition)"
+    if c.share is not None:
+        code += f" with (share {c.share[0]} {c.share[1]})"
+    if c.axioms:
+        code += f" with the user axiom files {', '.join(name for name, _ in c.axioms)} ({c.label})"
+    return {"code": code, "kind": c.kind, "witness": r.verdict.witness}
 
 
 def measure(quick: bool = False) -> list[dict[str, Any]]:
-    """The full campaign (about 10,000 candidates, 100,000-instance ground truth, both cores),
-    or in quick mode a few candidates of each kind on three tasks with a small sample."""
+    """The full campaign (about 10,000 mutated candidates and the doors' share and axioms
+    candidates, 100,000-instance ground truth, both cores), or in quick mode a few candidates
+    of each mutation kind on three tasks with a small sample (`adversarial_doors --quick` is
+    the doors' quick mode)."""
     started = time.perf_counter()
     if quick:
         candidates = generate(per_stream=2, tasks=("sum-to-n", "fib", "sort4"))
         results = campaign(candidates, Settings(sample=2_000, empirical_truth=2_000, screen=500, check_axioms=False))
     else:
+        from dataclasses import replace
+
+        from benchmarks.adversarial_doors import door_candidates, label_rows, load_rows
+
         candidates = generate()
+        candidates += [replace(c, index=len(candidates) + i) for i, c in enumerate(door_candidates())]
         results = campaign(candidates, Settings(workers=min(2, os.cpu_count() or 1)))
+        rows = summarize(results, time.perf_counter() - started)
+        rows[-1]["share_by_label"], rows[-1]["axiom_sets"] = label_rows(results), load_rows(results)
+        return rows
     return summarize(results, time.perf_counter() - started)
 
 

@@ -2,8 +2,9 @@
 
 `submit` runs the proof searcher's own path for one given switchprog, as a technique trial:
 `set-switchprog`, then the library's proof procedure (`prove-equivalent-and-faster` with
-`symbolic` or `evaluation` facts, or `prove-better-policy`), then `check`; in a machine of mode
-`empirical`, `check-empirically` instead of the proof (the library's `attempt` decides). Nothing
+`symbolic` or `evaluation` facts, `prove-better-policy`, or the share technique's
+`prove-share-change` with `auto` facts), then `check`; in a machine of mode `empirical`,
+`check-empirically` instead of the proof (the library's `attempt` decides). Nothing
 here builds a proof or decides acceptance: a switchprog is accepted only when `check` raises
 the switch, exactly as in a run. The machine itself is not switched; its searcher's epoch
 cache is kept, as between the trials of one epoch.
@@ -19,11 +20,13 @@ from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import show
 from godelmachine.search.searcher import TECHNIQUES, Searcher, SwitchEvent
 
-PROOFS = ("symbolic", "evaluation", "policy")  # the library's proof procedures, by their facts
+PROOFS = ("symbolic", "evaluation", "policy", "share")  # the library's proof procedures, by their facts
 
 SUBMIT = """
 (define (submit switchprog proof)
-  (attempt switchprog (if (= proof 'policy) prove-better-policy (lambda () (prove-equivalent-and-faster proof)))))
+  (attempt switchprog (cond ((= proof 'policy) prove-better-policy)
+                            ((= proof 'share) (lambda () (prove-share-change 'auto)))
+                            (else (lambda () (prove-equivalent-and-faster proof))))))
 """
 
 
