@@ -42,6 +42,8 @@ class Term:
     sort: str
 
     def __new__(cls, kind: str, name: Any, args: tuple["Term", ...], sort: str) -> "Term":
+        if kind == "app" and not args:
+            kind = "sym"  # Z3 (and SMT-LIB text) cannot tell (c) from c: neither may the terms
         key = (kind, type(name), name, args, sort)
         term = cls._table.get(key)
         if term is None:
@@ -482,8 +484,12 @@ def simplify(term: Term) -> Term:
 
 
 def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
-    """Replace free occurrences of symbols (keys) by terms; bound variables shadow."""
+    """Replace free occurrences of symbols (keys) by terms, all at once; bound variables
+    shadow, and a bound variable that would capture a free symbol of a replacement is
+    renamed first (to `name!i`, a name used nowhere in the term or the replacements)."""
     memo: dict[int, Term] = {}
+    incoming: set[str] = set()  # the replacements' free names, computed at the first binder
+    computed = False
 
     def walk(t: Term, shadowed: frozenset[str]) -> Term:
         key = id(t)
@@ -494,8 +500,17 @@ def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
         elif t.kind == "const":
             result = t
         elif t.kind in ("forall", "exists"):
-            inner = shadowed | {name for name, _ in t.name}
-            result = Term(t.kind, t.name, (walk(t.args[0], inner),), t.sort)
+            nonlocal computed
+            if not computed:
+                incoming.update(s.name for value in mapping.values() for s in free_symbols(value))
+                computed = True
+            variables, body = t.name, t.args[0]
+            inner = shadowed | {name for name, _ in variables}
+            if any(name in incoming for name, _ in variables) and any(
+                    s in mapping and s.name not in inner for s in free_symbols(body)):
+                variables, body = rename_bound(variables, body, incoming)
+                inner = shadowed | {name for name, _ in variables}
+            result = Term(t.kind, variables, (walk(body, inner),), t.sort)
         else:
             new_args = tuple(walk(a, shadowed) for a in t.args)
             if new_args == t.args:
@@ -509,6 +524,34 @@ def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
         return result
 
     return walk(term, frozenset())
+
+
+def rename_bound(variables: tuple[tuple[str, str], ...], body: Term,
+                 avoid: set[str]) -> tuple[tuple[tuple[str, str], ...], Term]:
+    """The binder's variables that are in `avoid`, renamed apart in `body`."""
+    used = names(body) | avoid | {name for name, _ in variables}
+    renamed, mapping = [], {}
+    for name, sort in variables:
+        if name in avoid:
+            i = 1
+            while f"{name}!{i}" in used:
+                i += 1
+            used.add(f"{name}!{i}")
+            mapping[sym(name, sort)] = sym(f"{name}!{i}", sort)
+            name = f"{name}!{i}"
+        renamed.append((name, sort))
+    return tuple(renamed), substitute(body, mapping)
+
+
+def names(term: Term) -> set[str]:
+    """Every name in the term: free and bound symbols and functions."""
+    found: set[str] = set()
+    for t in subterms(term):
+        if t.kind in ("sym", "app"):
+            found.add(t.name)
+        elif t.kind in ("forall", "exists"):
+            found.update(name for name, _ in t.name)
+    return found
 
 
 def free_symbols(term: Term) -> set[Term]:
