@@ -35,6 +35,7 @@ from godelmachine.lang.values import show
 from godelmachine.logic.axioms import AxiomSet, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
+from godelmachine.logic.semantics import function_base
 from godelmachine.logic.terms import show as show_term
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
@@ -83,7 +84,7 @@ class RunResult:
 def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True) -> AxiomSet:
     """The axiom set of a run: hardware, the shipped files, the task's environment and initial
     state axioms (generated from the task file), the task's own axiom files, then `extra`."""
-    initial = f"p{task.solver.digest[:12]}.solve"
+    initial = function_base(task.solver, "solve")
     texts: list[Any] = [(f"{task.path} (environment)", task.environment_axioms())]
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:
@@ -313,7 +314,7 @@ class Machine:
 
         facts = proven_bounds(event.target, {p.digest: p for p in (before, after)})
         remaining = self.lifetime - self.clock
-        old, new = f"p{before.digest[:12]}.solve", f"p{after.digest[:12]}.solve"
+        old, new = function_base(before, "solve"), function_base(after, "solve")
         rho = facts.get(("mean-reward", ">=", old)) or facts.get(("mean-reward", "=", old))
         rho_new = facts.get(("mean-reward", "=", new)) or rho
         mu_new = facts.get(("mean-cost", "<=", new)) or facts.get(("mean-cost", "=", new))
