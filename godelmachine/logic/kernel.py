@@ -56,6 +56,7 @@ from godelmachine.logic.terms import (
     Or,
     Term,
     ToReal,
+    ambiguous,
     app,
     const,
     forall,
@@ -186,6 +187,7 @@ class Kernel:
         for (name, sort), term in zip(variables, terms):
             if term.sort != sort:
                 raise Refused("instantiate", "invalid", f"{name} has sort {sort}, the term has sort {term.sort}")
+            unambiguous("instantiate", term)
         mapping = {sym(n, s): t for (n, s), t in zip(variables, terms)}
         statement = forall(variables[len(terms):], substitute(body, mapping))
         return _theorem(statement, "instantiate", (theorem,), {"terms": [show(t) for t in terms]})
@@ -215,6 +217,7 @@ class Kernel:
         budget = rlimit or self.rlimit
         if goal.sort != BOOL:
             raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
+        unambiguous("smt", goal)
         result = self.prover(*smt_query(goal, premises), budget)
         return self._from_smt("smt", result, goal, premises, {"goal": show(goal), "rlimit": budget})
 
@@ -230,6 +233,7 @@ class Kernel:
 
         `induction_goals` builds the two statements; prove each (usually by smt) first."""
         base_goal, step_goal, conclusion = induction_goals(predicate, variable)
+        unambiguous("induction", conclusion)
         if base.statement is not base_goal:
             raise Refused("induction", "invalid", "the base theorem is not P(0)")
         if step.statement is not step_goal:
@@ -409,6 +413,13 @@ def solver_constant(program: Any, name: str) -> Term:
 
 
 MEAN_RELATIONS = ("<=", ">=", "=", "<", ">")
+
+
+def unambiguous(rule: str, term: Term) -> None:
+    """A term given to a rule binds each name at one sort only, where it is used (else Z3,
+    substitution and the certificate's text would each read it their own way)."""
+    if (name := ambiguous(term)) is not None:
+        raise Refused(rule, "invalid", f"{name!r} is bound at one sort and used inside the binder at another")
 
 
 def check_function(rule: str, program: Any, name: str, types: Sequence[str]) -> str:

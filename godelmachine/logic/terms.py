@@ -572,6 +572,31 @@ def free_symbols(term: Term) -> set[Term]:
     return found
 
 
+def ambiguous(term: Term) -> str | None:
+    """A name that the term binds at one sort and uses, inside the binder, at another (or
+    binds twice at once): Z3 would read that use as another symbol than SMT-LIB text and
+    `substitute` (which go by name) do. None if there is none."""
+    seen: set[tuple[int, frozenset]] = set()
+    stack: list[tuple[Term, frozenset]] = [(term, frozenset())]
+    while stack:
+        t, bound = stack.pop()
+        if (id(t), bound) in seen:
+            continue
+        seen.add((id(t), bound))
+        if t.kind == "sym":
+            if any(name == t.name and sort != t.sort for name, sort in bound):
+                return t.name
+        elif t.kind in ("forall", "exists"):
+            names = [name for name, _ in t.name]
+            if len(set(names)) != len(names):
+                return next(n for n in names if names.count(n) > 1)
+            inner = frozenset((n, s) for n, s in bound if n not in names) | frozenset(t.name)
+            stack.append((t.args[0], inner))
+        else:
+            stack.extend((a, bound) for a in t.args)
+    return None
+
+
 def functions(term: Term) -> dict[str, tuple[tuple[str, ...], str]]:
     """Every declared (non-builtin) function or constant used in `term`, with its signature."""
     found: dict[str, tuple[tuple[str, ...], str]] = {}
