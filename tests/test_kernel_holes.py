@@ -253,3 +253,21 @@ def test_state_facts_are_made_only_by_the_kernel_with_a_reading_or_a_confirmatio
     with pytest.raises(Refused, match="not confirmed"):
         kernel.confirmed_state(reading, lambda r: False)
     assert show(kernel.confirmed_state(reading, lambda r: True).statement) == "(= (state.clock 3) 99)"
+
+
+# --- found by the kernel fuzzer ---------------------------------------------------------
+
+
+def test_a_name_bound_at_one_sort_and_used_inside_at_another_is_refused(kernel: Kernel) -> None:
+    """(forall ((k Int)) (=> (< k k) (< k k))) with k a Real inside: Z3 reads the inner k as
+    a free constant, the text (and so a certificate) as the bound Int; main proved it, and
+    its certificate replayed to another statement."""
+    from godelmachine.logic.terms import BOOL, REAL, Implies
+
+    k = sym("k", REAL)
+    with pytest.raises(Refused, match="bound at one sort"):
+        kernel.smt(forall([("k", INT)], Implies(Lt(k, k), Lt(k, k))))
+    with pytest.raises(Refused, match="bound at one sort"):
+        kernel.smt(exists([("k", INT), ("k", BOOL)], sym("k", BOOL)))
+    with pytest.raises(Refused, match="bound at one sort"):
+        kernel.induction(Lt(k, k), "k", kernel.smt(TRUE), kernel.smt(TRUE))
