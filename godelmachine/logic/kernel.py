@@ -1,6 +1,6 @@
 """The trusted kernel: the only code that makes theorems.
 
-A `Theorem` can be made only by the rules below (its constructor demands a private token).
+A `Theorem` can be made only by the rules below (see the class for what Python enforces).
 Each theorem carries its statement, the rule that made it, its premises, the axioms it rests
 on, the arguments the rule needs to check it again, and what it cost on the machine's clock.
 A rule that cannot make its theorem raises `Refused`, naming the rule and the reason, with
@@ -17,7 +17,7 @@ a proof.
     definition       |- the defining equations of a program's function (symbolic semantics)
     evaluation       |- P.f.ok/val/cost at each point of a finite domain (the interpreter)
     state2theorem    |- a fact read off the machine's state (clock, share, lifetime)
-    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =; p a
+    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =, <, >; p a
                      combination of powers and indicators of the instance variables)
     expect_finite    |- mean(g) = sum_i w_i g(x_i)                  (a finite support)
     expect_monotone  forall x in supp. g1(x) <= g2(x) |- mean(g1) <= mean(g2)
@@ -27,7 +27,8 @@ a proof.
 among its premises (an exact rewrite: the definitions prove each term and its rewriting
 equivalent), so that Z3 sees the programs' terms, simplified, rather than having to
 instantiate quantified definitions; those equations are then not sent to Z3 (the loop
-definitions of a definition still are).
+definitions of a definition still are). docs/logic.md lists each rule's side conditions and
+the freshness of names the kernel relies on.
 """
 
 from __future__ import annotations
