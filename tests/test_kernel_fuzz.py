@@ -69,6 +69,7 @@ NAMES = ["x", "y", "k", "n", "b", "cex.x", "cex.y", "x!1", "y!1", "s.loop1"]
 CONSTANTS = {INT: [0, 1, 2, -1, 7], BOOL: [True, False], BV32: [0, 1, 2**32 - 1], REAL: [0, Fraction(1, 2), 1]}
 RELATIONS = ["<=", ">=", "=", "<", ">", "distinct", "distinct", "bvule"]
 ENABLED = set(filter(None, os.environ.get("KERNEL_FUZZ_RULES", "").split(",")))
+REPLAY = True  # replay the pool's certificate after each example
 
 
 class MemoProver:
@@ -107,10 +108,12 @@ class KernelFuzz(RuleBasedStateMachine):
     # --- drawing terms ------------------------------------------------------------------
 
     def subterms_of(self, sort: str) -> list[Term]:
-        found: list[Term] = []
+        """The pool's subterms of this sort (once each, in the order found), constants and
+        quantified formulas left out."""
+        found: dict[Term, None] = {}
         for t in self.pool:
-            found.extend(s for s in subterms(t.statement) if s.sort == sort and s.kind != "forall" and s.kind != "exists")
-        return found
+            found.update((s, None) for s in subterms(t.statement) if s.sort == sort and s.kind in ("sym", "app"))
+        return list(found)
 
     def bound_names(self) -> list[str]:
         return sorted({n for t in self.pool for s in subterms(t.statement) if s.kind in ("forall", "exists") for n, _ in s.name})
@@ -120,33 +123,42 @@ class KernelFuzz(RuleBasedStateMachine):
         return sorted({(s.name, tuple(a.sort for a in s.args)) for t in self.pool for s in subterms(t.statement)
                        if s.kind == "app" and s.name not in BUILTINS and s.sort == sort})
 
-    def term(self, data: Any, sort: str, depth: int = 2, scope: Sequence[str] = ()) -> Term:
-        """A random term of `sort`: a variable of `scope` (often), a clashing name, a constant,
-        a pool subterm, an operator, or a pool function re-applied (at any of its signatures,
-        sometimes with an argument too few)."""
-        kind = data.draw(st.sampled_from(["scope", "scope", "name", "const", "pool", "op", "op", "reapply"]))
-        if kind == "scope" and scope:
-            return sym(data.draw(st.sampled_from(list(scope))), sort)
+    def term(self, data: Any, sort: str, depth: int = 2, scope: Sequence[tuple[str, str]] = ()) -> Term:
+        """A random term of `sort`: an operator, a variable of `scope` (often), a clashing
+        name, a pool subterm, a constant, or a pool function re-applied (at any of its
+        signatures, sometimes with an argument too few)."""
+        in_scope = [n for n, s in scope if s == sort]
+        kinds = ["op"] * 3 * (depth > 0) + ["scope"] * 3 * bool(in_scope) + ["name", "name", "pool", "const"] + \
+            ["reapply"] * (depth > 0)
+        kind = data.draw(st.sampled_from(kinds))
+        if kind == "scope":
+            return sym(data.draw(st.sampled_from(in_scope)), sort)
         if kind == "name":
-            return sym(data.draw(st.sampled_from(NAMES + self.bound_names())), sort)
+            return sym(data.draw(st.sampled_from(self.clashing([n for n, _ in scope]))), sort)
         if kind == "pool" and (found := self.subterms_of(sort)):
             return data.draw(st.sampled_from(found))
-        if kind == "reapply" and depth > 0 and (signatures := self.signatures(sort)):
+        if kind == "reapply" and (signatures := self.signatures(sort)):
             name, sorts = data.draw(st.sampled_from(signatures))
             if sorts and data.draw(st.integers(0, 4)) == 0:
                 sorts = sorts[:-1]
             return app(name, [self.term(data, s, depth - 1, scope) for s in sorts], sort)
-        if kind in ("op", "reapply", "pool") and depth > 0:
+        if kind in ("op", "reapply") and depth > 0:
             try:
                 return self.operator(data, sort, depth, scope)
             except SortError:
                 pass
         return const(data.draw(st.sampled_from(CONSTANTS[sort])), sort)
 
-    def operator(self, data: Any, sort: str, depth: int, scope: Sequence[str]) -> Term:
+    def clashing(self, scope: Sequence[str]) -> list[str]:
+        """Names that clash: the variables in scope, the names the kernel would make from
+        them (cex.x for a counterexample, x!1 for a renaming), fixed ones and the pool's
+        bound names."""
+        return [*scope, *(f"cex.{v}" for v in scope), *(f"{v}!1" for v in scope), *NAMES, *self.bound_names()]
+
+    def operator(self, data: Any, sort: str, depth: int, scope: Sequence[tuple[str, str]]) -> Term:
         sub = lambda s: self.term(data, s, depth - 1, scope)  # noqa: E731
         if sort == BOOL:
-            op = data.draw(st.sampled_from(["<", "<=", "=", "distinct", "and", "or", "not", "=>", "bvult"]))
+            op = data.draw(st.sampled_from(["<", "=", "distinct", "<=", "and", "or", "not", "=>", "bvult"]))
             if op in ("and", "or", "=>"):
                 return mk(op, sub(BOOL), sub(BOOL))
             if op == "not":
@@ -165,15 +177,37 @@ class KernelFuzz(RuleBasedStateMachine):
         return mk(data.draw(st.sampled_from(["bvadd", "bvand"])), sub(sort), sub(sort))
 
     def formula(self, data: Any) -> Term:
-        """A goal: a quantifier prefix over clashing names, then a Bool term over them."""
-        prefix = data.draw(st.sampled_from([[], ["forall"], ["forall", "exists"], ["exists"], ["forall", "forall"]]))
-        variables = [(data.draw(st.sampled_from(NAMES + self.bound_names())), data.draw(st.sampled_from([INT, INT, BOOL])))
+        """A goal: a quantifier prefix over clashing names, then either a relation between
+        two atoms (the shape in which names clash) or a random Bool term over them."""
+        prefix = data.draw(st.sampled_from([["forall", "exists"], ["forall"], ["exists"], ["forall", "exists"], [],
+                                            ["forall", "forall"], ["exists", "forall"]]))
+        variables = [(data.draw(st.sampled_from(NAMES[:3] + self.bound_names())), data.draw(st.sampled_from([INT, INT, INT, BOOL])))
                      for _ in prefix]
-        names = [n for n, _ in variables]
-        body = self.term(data, BOOL, 2, names)
+        if data.draw(st.booleans()):
+            relation = data.draw(st.sampled_from(["<", "distinct", "=", "<="]))
+            body = mk(relation, self.atom(data, INT, variables), self.atom(data, INT, variables))
+        else:
+            body = self.term(data, BOOL, data.draw(st.sampled_from([1, 1, 2])), variables)
         for q, v in reversed(list(zip(prefix, variables))):
             body = (forall if q == "forall" else exists)([v], body)
         return body
+
+    def atom(self, data: Any, sort: str, scope: Sequence[tuple[str, str]]) -> Term:
+        """A variable in scope, a name made from one (cex.x, x!1), or any term."""
+        in_scope = [n for n, s in scope if s == sort]
+        derived = [f"{prefix}{n}{suffix}" for n, _ in scope for prefix, suffix in (("cex.", ""), ("", "!1"))]
+        kind = data.draw(st.sampled_from(["scope", "scope", "derived", "derived", "reapply", "any"]))
+        if kind == "scope" and in_scope:
+            return sym(data.draw(st.sampled_from(in_scope)), sort)
+        if kind == "derived" and derived:
+            return sym(data.draw(st.sampled_from(derived)), sort)
+        if kind == "reapply" and (signatures := self.signatures(sort)):
+            name, sorts = data.draw(st.sampled_from(signatures))
+            if sorts and data.draw(st.integers(0, 4)) == 0:
+                sorts = sorts[:-1]
+            other = [self.atom(data, s, scope) if s == INT else self.term(data, s, 0, scope) for s in sorts]
+            return app(name, other, sort)
+        return self.term(data, sort, 0, scope)
 
     def theorem(self, data: Any) -> Theorem:
         return data.draw(st.sampled_from(self.pool))
@@ -187,7 +221,8 @@ class KernelFuzz(RuleBasedStateMachine):
             return None
         count(f"{rule_name} made")
         assert made.statement is not FALSE, f"{rule_name} made false"
-        self.pool.append(made)
+        if all(t.statement is not made.statement for t in self.pool):
+            self.pool.append(made)
         return made
 
     # --- the rules ------------------------------------------------------------------------
@@ -220,16 +255,24 @@ class KernelFuzz(RuleBasedStateMachine):
     def smt(self, data: Any) -> None:
         goal = self.formula(data)
         premises = data.draw(st.lists(st.sampled_from(self.pool), max_size=3, unique_by=id)) if self.pool else []
-        self.add(lambda: self.kernel.smt(goal, premises), "smt")
+        lemma = self.add(lambda: self.kernel.smt(goal, premises), "smt")
+        if lemma is not None and lemma.statement.kind == "forall" and data.draw(st.booleans()):
+            self.instantiate_at(data, lemma)  # a lemma, used at once (as a tactic uses one)
 
     @precondition(lambda self: enabled("instantiate")(self) and any(t.statement.kind == "forall" for t in self.pool))
     @rule(data=st.data())
     def instantiate(self, data: Any) -> None:
-        theorem = data.draw(st.sampled_from([t for t in self.pool if t.statement.kind == "forall"]))
-        variables = theorem.statement.name
-        clashing = self.bound_names() + NAMES[:3]
-        terms = [sym(data.draw(st.sampled_from(clashing)), s) if data.draw(st.booleans()) else self.term(data, s, 1)
-                 for _, s in variables[:data.draw(st.integers(1, len(variables)))]]
+        candidates = [t for t in self.pool if t.statement.kind == "forall"]
+        nested = [t for t in candidates if any(s.kind in ("forall", "exists") for s in subterms(t.statement.args[0]))]
+        self.instantiate_at(data, data.draw(st.sampled_from(nested if nested and data.draw(st.integers(0, 3)) else candidates)))
+
+    def instantiate_at(self, data: Any, theorem: Theorem) -> None:
+        """Instantiate with terms that are mostly names bound inside the statement."""
+        variables, body = theorem.statement.name, theorem.statement.args[0]
+        inner = sorted({n for t in subterms(body) if t.kind in ("forall", "exists") for n, _ in t.name})
+        clashing = inner or self.clashing([n for n, _ in variables])
+        terms = [sym(data.draw(st.sampled_from(clashing)), s) if data.draw(st.sampled_from([True, True, True, False]))
+                 else self.term(data, s, 1) for _, s in variables[:data.draw(st.integers(1, len(variables)))]]
         self.add(lambda: self.kernel.instantiate(theorem, terms), "instantiate")
 
     @precondition(lambda self: enabled("conjoin")(self) and len(self.pool) >= 2)
@@ -255,7 +298,7 @@ class KernelFuzz(RuleBasedStateMachine):
     @rule(data=st.data())
     def induction(self, data: Any) -> None:
         variable = data.draw(st.sampled_from(["k", "x", "cex.k"]))
-        predicate = self.term(data, BOOL, 2, [variable])
+        predicate = self.term(data, BOOL, 2, [(variable, INT)])
         premises = data.draw(st.lists(st.sampled_from(self.pool), max_size=2, unique_by=id)) if self.pool else []
         try:
             base_goal, step_goal, _ = induction_goals(predicate, variable)
@@ -309,6 +352,8 @@ class KernelFuzz(RuleBasedStateMachine):
         assert FALSE not in statements
         verdict = prove(statements, FALSE, CHECK_RLIMIT)
         assert verdict.status != "proved", "Z3 proves false from the pool:\n" + "\n".join(str(t) for t in self.pool)
+        if not REPLAY:
+            return
         programs = {p.digest: p for p in PROGRAMS}
         whole = self.kernel.conjoin(*self.pool)
         try:
