@@ -43,7 +43,7 @@ from godelmachine.logic.terms import (
 )
 
 SUITE_EXAMPLES = 300
-STEPS = 10
+STEPS = 15
 RLIMIT = 100_000
 CHECK_RLIMIT = 100_000
 
@@ -137,10 +137,8 @@ class KernelFuzz(RuleBasedStateMachine):
             return sym(data.draw(st.sampled_from(self.clashing([n for n, _ in scope]))), sort)
         if kind == "pool" and (found := self.subterms_of(sort)):
             return data.draw(st.sampled_from(found))
-        if kind == "reapply" and (signatures := self.signatures(sort)):
-            name, sorts = data.draw(st.sampled_from(signatures))
-            if sorts and data.draw(st.integers(0, 4)) == 0:
-                sorts = sorts[:-1]
+        if kind == "reapply" and (signature := self.reapplied(data, sort)):
+            name, sorts = signature
             return app(name, [self.term(data, s, depth - 1, scope) for s in sorts], sort)
         if kind in ("op", "reapply") and depth > 0:
             try:
@@ -148,6 +146,19 @@ class KernelFuzz(RuleBasedStateMachine):
             except SortError:
                 pass
         return const(data.draw(st.sampled_from(CONSTANTS[sort])), sort)
+
+    def reapplied(self, data: Any, sort: str) -> tuple[str, tuple[str, ...]] | None:
+        """A pool function and argument sorts to apply it at: often a function the pool uses
+        at several signatures (a program's function defined at two types), sometimes with
+        its last argument dropped."""
+        signatures = self.signatures(sort)
+        if not signatures:
+            return None
+        overloaded = [s for s in signatures if sum(n == s[0] for n, _ in signatures) > 1]
+        name, sorts = data.draw(st.sampled_from(overloaded if overloaded and data.draw(st.integers(0, 3)) else signatures))
+        if sorts and data.draw(st.integers(0, 4)) == 0:
+            sorts = sorts[:-1]
+        return name, sorts
 
     def clashing(self, scope: Sequence[str]) -> list[str]:
         """Names that clash: the variables in scope, the names the kernel would make from
@@ -185,26 +196,28 @@ class KernelFuzz(RuleBasedStateMachine):
                      for _ in prefix]
         if data.draw(st.booleans()):
             relation = data.draw(st.sampled_from(["<", "distinct", "=", "<="]))
-            body = mk(relation, self.atom(data, INT, variables), self.atom(data, INT, variables))
+            first = self.atom(data, INT, variables, reapply=data.draw(st.booleans()))
+            second = self.atom(data, INT, variables) if data.draw(st.booleans()) else \
+                const(data.draw(st.sampled_from(CONSTANTS[INT])), INT)
+            body = mk(relation, first, second)
         else:
             body = self.term(data, BOOL, data.draw(st.sampled_from([1, 1, 2])), variables)
         for q, v in reversed(list(zip(prefix, variables))):
             body = (forall if q == "forall" else exists)([v], body)
         return body
 
-    def atom(self, data: Any, sort: str, scope: Sequence[tuple[str, str]]) -> Term:
-        """A variable in scope, a name made from one (cex.x, x!1), or any term."""
+    def atom(self, data: Any, sort: str, scope: Sequence[tuple[str, str]], reapply: bool = False) -> Term:
+        """A variable in scope, a name made from one (cex.x, x!1), a pool function
+        re-applied, or any term."""
         in_scope = [n for n, s in scope if s == sort]
         derived = [f"{prefix}{n}{suffix}" for n, _ in scope for prefix, suffix in (("cex.", ""), ("", "!1"))]
-        kind = data.draw(st.sampled_from(["scope", "scope", "derived", "derived", "reapply", "any"]))
+        kind = "reapply" if reapply else data.draw(st.sampled_from(["scope", "scope", "derived", "derived", "reapply", "any"]))
         if kind == "scope" and in_scope:
             return sym(data.draw(st.sampled_from(in_scope)), sort)
         if kind == "derived" and derived:
             return sym(data.draw(st.sampled_from(derived)), sort)
-        if kind == "reapply" and (signatures := self.signatures(sort)):
-            name, sorts = data.draw(st.sampled_from(signatures))
-            if sorts and data.draw(st.integers(0, 4)) == 0:
-                sorts = sorts[:-1]
+        if kind == "reapply" and (signature := self.reapplied(data, sort)):
+            name, sorts = signature
             other = [self.atom(data, s, scope) if s == INT else self.term(data, s, 0, scope) for s in sorts]
             return app(name, other, sort)
         return self.term(data, sort, 0, scope)
@@ -234,8 +247,10 @@ class KernelFuzz(RuleBasedStateMachine):
     @precondition(enabled("definition"))
     @rule(data=st.data())
     def definition(self, data: Any) -> None:
-        program, name = data.draw(st.sampled_from(FUNCTIONS))
-        types = [data.draw(st.sampled_from(TYPES)) for _ in program.lookup(name).params]
+        defined = [(p, n) for p, n in FUNCTIONS for t in self.pool
+                   if t.rule == "definition" and t.arg("program") == p.digest and t.arg("function") == n]
+        program, name = data.draw(st.sampled_from(defined if defined and data.draw(st.booleans()) else FUNCTIONS))
+        types = [data.draw(st.sampled_from(TYPES)) for _ in program.lookup(name).params]  # often another signature
         self.add(lambda: self.kernel.definition(program, name, types), "definition")
 
     @precondition(enabled("evaluation"))
@@ -255,6 +270,11 @@ class KernelFuzz(RuleBasedStateMachine):
     def smt(self, data: Any) -> None:
         goal = self.formula(data)
         premises = data.draw(st.lists(st.sampled_from(self.pool), max_size=3, unique_by=id)) if self.pool else []
+        used = {t.name for t in subterms(goal) if t.kind == "app"}
+        defining = [t for t in self.pool if t.rule in ("definition", "evaluation")
+                    and any(s.kind == "app" and s.name in used for s in subterms(t.statement))]
+        if defining and data.draw(st.booleans()):  # the definitions of the goal's functions, as a tactic gives them
+            premises = defining[-3:]
         lemma = self.add(lambda: self.kernel.smt(goal, premises), "smt")
         if lemma is not None and lemma.statement.kind == "forall" and data.draw(st.booleans()):
             self.instantiate_at(data, lemma)  # a lemma, used at once (as a tactic uses one)

@@ -271,3 +271,21 @@ def test_a_name_bound_at_one_sort_and_used_inside_at_another_is_refused(kernel: 
         kernel.smt(exists([("k", INT), ("k", BOOL)], sym("k", BOOL)))
     with pytest.raises(Refused, match="bound at one sort"):
         kernel.induction(Lt(k, k), "k", kernel.smt(TRUE), kernel.smt(TRUE))
+
+
+def test_a_name_free_at_two_sorts_is_refused_and_cannot_be_written(kernel: Kernel) -> None:
+    """(<= (to_real y) y) with one y an Int, the other a Real: two constants to Z3, one name
+    in SMT-LIB text; main proved it and its certificate declared y once, so it replayed to
+    another statement."""
+    from godelmachine.logic.terms import REAL, Implies, SortError, ToReal, functions, mk
+
+    y_int, y_real = sym("y", INT), sym("y", REAL)
+    claim = Implies(mk("<=", ToReal(y_int), y_real), mk("<=", ToReal(y_int), y_real))
+    with pytest.raises(Refused, match="two sorts"):
+        kernel.smt(claim)
+    with pytest.raises(SortError, match="two signatures"):
+        functions(claim)
+    x_real = sym("x", REAL)
+    lemma = kernel.smt(forall([("x", REAL)], mk("or", mk("<=", x_real, x_real), mk("<=", y_int, int_(0)))))
+    with pytest.raises(Refused, match="two sorts"):
+        kernel.instantiate(lemma, [y_real])

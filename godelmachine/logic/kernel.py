@@ -191,6 +191,7 @@ class Kernel:
             unambiguous("instantiate", term)
         mapping = {sym(n, s): t for (n, s), t in zip(variables, terms)}
         statement = forall(variables[len(terms):], substitute(body, mapping))
+        unambiguous("instantiate", statement)
         return _theorem(statement, "instantiate", (theorem,), {"terms": [show(t) for t in terms]})
 
     def conjoin(self, *theorems: Theorem) -> Theorem:
@@ -417,10 +418,11 @@ MEAN_RELATIONS = ("<=", ">=", "=", "<", ">")
 
 
 def unambiguous(rule: str, term: Term) -> None:
-    """A term given to a rule binds each name at one sort only, where it is used (else Z3,
-    substitution and the certificate's text would each read it their own way)."""
+    """A term given to a rule uses each name at one sort only, where it is bound or free
+    (else Z3, substitution and the certificate's text would each read it their own way)."""
     if (name := ambiguous(term)) is not None:
-        raise Refused(rule, "invalid", f"{name!r} is bound at one sort and used inside the binder at another")
+        raise Refused(rule, "invalid", f"{name!r} is used at two sorts (bound at one sort and used inside the binder "
+                      "at another, or free at two)")
 
 
 def check_function(rule: str, program: Any, name: str, types: Sequence[str]) -> str:

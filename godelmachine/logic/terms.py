@@ -574,8 +574,12 @@ def free_symbols(term: Term) -> set[Term]:
 
 def ambiguous(term: Term) -> str | None:
     """A name that the term binds at one sort and uses, inside the binder, at another (or
-    binds twice at once): Z3 would read that use as another symbol than SMT-LIB text and
-    `substitute` (which go by name) do. None if there is none."""
+    binds twice at once), or uses free at two sorts: Z3 would read those as two symbols,
+    SMT-LIB text (and `substitute`, which goes by name) as one. None if there is none."""
+    free: dict[str, str] = {}
+    for s in free_symbols(term):
+        if free.setdefault(s.name, s.sort) != s.sort:
+            return s.name
     seen: set[tuple[int, frozenset]] = set()
     stack: list[tuple[Term, frozenset]] = [(term, frozenset())]
     while stack:
@@ -600,11 +604,10 @@ def ambiguous(term: Term) -> str | None:
 def functions(term: Term) -> dict[str, tuple[tuple[str, ...], str]]:
     """Every declared (non-builtin) function or constant used in `term`, with its signature."""
     found: dict[str, tuple[tuple[str, ...], str]] = {}
-    for t in subterms(term):
-        if t.kind == "app" and t.name not in BUILTINS:
-            found[t.name] = (tuple(a.sort for a in t.args), t.sort)
-    for s in free_symbols(term):
-        found[s.name] = ((), s.sort)
+    uses = [(t.name, (tuple(a.sort for a in t.args), t.sort)) for t in subterms(term) if t.kind == "app" and t.name not in BUILTINS]
+    for name, signature in uses + sorted((s.name, ((), s.sort)) for s in free_symbols(term)):
+        if found.setdefault(name, signature) != signature:
+            raise SortError(f"symbol {name} is used with two signatures: {found[name]} and {signature}")
     return found
 
 
