@@ -13,11 +13,11 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks import hackers_delight, interpreter, tasks
-from benchmarks import adversarial, adversarial_doors
+from benchmarks import adversarial, adversarial_doors, kernel_fuzz
 from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
-          "adversarial_doors": adversarial_doors}
+          "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

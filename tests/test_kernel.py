@@ -8,6 +8,7 @@ import pytest
 
 from godelmachine.lang.program import Program
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, induction_goals
+from godelmachine.logic.semantics import function_base, loop_base, program_prefix
 from godelmachine.logic.obligations import Solver, prove_by_induction
 from godelmachine.logic.terms import (
     BOOL, BV32, INT, REAL, TRUE, Add, And, Eq, Implies, Le, Lt, Mul, Not as Not_, Or as Or_, app, builtin, bv, forall,
@@ -89,7 +90,7 @@ SUM = "(define (sum n) (for (i 1 n) (acc 0) (+ acc i)))\n(define (closed n) (div
 
 
 def sum_predicate(program: Program, bound: int) -> tuple:
-    base = f"p{program.digest[:12]}.sum.loop1"
+    base = loop_base(program, "sum", ["int"], 1)
     k = sym("k", INT)
     acc, ok, cost = (app(f"{base}.{f}", [int_(1), int_(0), k], s) for f, s in (("acc0", INT), ("ok", BOOL), ("cost", INT)))
     return Implies(Le(k, int_(bound)), And(Eq(Mul(int_(2), acc), Mul(k, Add(k, int_(1)))), ok, Eq(cost, Mul(int_(2), k))))
@@ -107,7 +108,7 @@ def test_induction_proves_a_loop_invariant_and_checks_its_premises(kernel: Kerne
         kernel.induction(predicate, "k", base_theorem, base_theorem)
     with pytest.raises(Refused, match="the base theorem is not P"):
         kernel.induction(predicate, "k", lemma, lemma)
-    acc = app(f"p{program.digest[:12]}.sum.loop1.acc0", [int_(1), int_(0), sym("k", INT)], INT)
+    acc = app(loop_base(program, "sum", ["int"], 1) + ".acc0", [int_(1), int_(0), sym("k", INT)], INT)
     wrong = Implies(Le(sym("k", INT), int_(10)), Eq(acc, sym("k", INT)))  # acc(k) = k is false from k = 2
     with pytest.raises(Refused) as refused:
         prove_by_induction(kernel, wrong, "k", [definition], rlimit=2_000_000)
@@ -128,7 +129,7 @@ def test_definition_refuses_what_the_semantics_cannot_encode(kernel: Kernel) -> 
 def test_evaluation_on_a_finite_domain(kernel: Kernel) -> None:
     fib = Program.from_source("(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))")
     facts = kernel.evaluation(fib, "fib", ["int"], [[n] for n in range(8)], budget=10_000)
-    base = f"p{fib.digest[:12]}.fib"
+    base = function_base(fib, "fib")
     goal = And(Eq(app(f"{base}.val", [int_(7)], INT), int_(13)), Eq(app(f"{base}.cost", [int_(1)], INT), int_(3)))
     assert kernel.smt(goal, [facts]).statement is goal
     assert facts.cost == sum(__import__("godelmachine.lang.interpreter", fromlist=["run"]).run(fib, "fib", (n,)).steps for n in range(8))
@@ -154,14 +155,14 @@ def test_expectation_rules(kernel: Kernel) -> None:
     from godelmachine.logic.obligations import expected_cost
 
     mean = expected_cost(kernel, closed, "=", [((0,), Fraction(4))])
-    assert str(mean.statement) == f"(= (mean-cost p{program.digest[:12]}.closed) 4.0)"
+    assert str(mean.statement) == f"(= (mean-cost {program_prefix(program)}.closed) 4.0)"
     with pytest.raises(Refused) as wrong:
         expected_cost(kernel, closed, "=", [((0,), Fraction(5))])
     assert wrong.value.status == "refuted"
     with pytest.raises(Refused, match="not the pointwise bound"):
         kernel.expect_bound(program, "closed", ["int"], "cost", "=", [((0,), Fraction(5))], mean)
     bound = kernel.smt(forall([("n", INT)], Implies(And(Le(int_(0), N), Le(N, int_(10**6))),
-                                                    Le(builtin("to_real", app(f"p{program.digest[:12]}.closed.cost", [N], INT)), real(4)))),
+                                                    Le(builtin("to_real", app(f"{program_prefix(program)}.closed.cost", [N], INT)), real(4)))),
                        [kernel.definition(program, "closed", ["int"])])
     assert str(kernel.max_cost_bound(program, "closed", ["int"], 4, bound).statement).startswith("(<= (max-cost")
     with pytest.raises(Refused, match="more than 10,000 points"):
@@ -173,7 +174,7 @@ def test_expect_finite_and_monotone_on_a_small_support() -> None:
     program = Program.from_source("(define (sq n) (* n n)) (define (sq2 n) (let ((m n)) (* m n)))")
     finite = kernel.expect_finite(program, "sq", ["int"], "reward")
     definition = kernel.definition(program, "sq", ["int"])
-    mean_one = kernel.smt(Eq(app("mean-reward", [sym(f"p{program.digest[:12]}.sq", "Program")], REAL), real(1)),
+    mean_one = kernel.smt(Eq(app("mean-reward", [sym(f"{program_prefix(program)}.sq", "Program")], REAL), real(1)),
                           [finite, definition, kernel.axiom("reward-is-exactness")])
     assert mean_one.rule == "smt" and "distribution.instance" in mean_one.axioms
     from godelmachine.logic.kernel import support
@@ -184,7 +185,7 @@ def test_expect_finite_and_monotone_on_a_small_support() -> None:
     pointwise = kernel.smt(forall(dist.variables, Implies(support(dist), Le(reward_sq, reward_sq2))),
                            [definition, kernel.definition(program, "sq2", ["int"])])
     ordered = kernel.expect_monotone((program, "sq"), (program, "sq2"), ["int"], "reward", pointwise)
-    assert str(ordered.statement) == (f"(<= (mean-reward p{program.digest[:12]}.sq) "
-                                      f"(mean-reward p{program.digest[:12]}.sq2))")
+    assert str(ordered.statement) == (f"(<= (mean-reward {program_prefix(program)}.sq) "
+                                      f"(mean-reward {program_prefix(program)}.sq2))")
     with pytest.raises(Refused, match="not the pointwise order"):
         kernel.expect_monotone((program, "sq2"), (program, "sq"), ["int"], "reward", pointwise)

@@ -10,6 +10,7 @@ from godelmachine.lang.interpreter import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 from godelmachine.logic.kernel import Kernel, Refused
+from godelmachine.logic.semantics import loop_base
 from godelmachine.logic.obligations import (
     Solver, cost_not_greater, expected_cost, no_new_traps, prove_by_induction, same_results,
 )
@@ -68,7 +69,7 @@ def solver(source: str, name: str, types: tuple[str, ...] = ("int",)) -> Solver:
 def loop_lemma(kernel: Kernel, s: Solver, bound: int, hi_shift: int = 0):
     """forall k >= 0. k <= bound => 2 acc(k) = k(k+1), no trap, cost 2k  (the loop from 1)."""
     definition = kernel.definition(s.program, s.name, s.types)
-    base = f"p{s.program.digest[:12]}.solve.loop1"
+    base = loop_base(s.program, "solve", list(s.types), 1)
     k = sym("k", INT)
     acc, ok, cost = (app(f"{base}.{f}", [int_(1), int_(0), k], sort) for f, sort in (("acc0", INT), ("ok", BOOL), ("cost", INT)))
     predicate = Implies(Le(k, int_(bound)), And(Eq(Mul(int_(2), acc), Mul(k, Add(k, int_(1)))), ok, Eq(cost, Mul(int_(2), k))))

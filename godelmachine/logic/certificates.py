@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from godelmachine.lang.values import Word
-from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, state_fact
+from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.reader import Signature, declarations_signature, parse_term
 from godelmachine.logic.terms import INT, Term, declarations, sym
 
@@ -65,21 +65,30 @@ def check_certificate(kernel: Kernel, cert: Mapping[str, Any], programs: Mapping
                       confirm_state: Callable[[StateReading], bool] = lambda r: False,
                       on_node: Callable[[int, Mapping[str, Any], Theorem], None] | None = None) -> Theorem:
     """The certificate's last theorem, made again by `kernel`; Refused names the first failure.
-    `on_node(i, node, theorem)` sees each node with the theorem made again (to compare costs)."""
-    signature = declarations_signature(list(cert["declarations"]))
-    signature.sorts.update(kernel.axioms.signature.sorts)
+
+    Whatever is wrong with a certificate (a rule's refusal, a malformed node, a term that
+    does not read or is ill-sorted) is a Refused naming the node, never another exception."""
+    try:
+        signature = declarations_signature(list(cert["declarations"]))
+        signature.sorts.update(kernel.axioms.signature.sorts)
+        nodes = list(cert["nodes"])
+    except Exception as exc:  # noqa: BLE001 - a malformed certificate is refused, whatever broke
+        raise Refused("certificate", "invalid", f"malformed declarations or nodes ({type(exc).__name__}: {exc})") from None
     theorems: list[Theorem] = []
-    for i, node in enumerate(cert["nodes"]):
+    for i, node in enumerate(nodes):
+        rule = node.get("rule", "?") if isinstance(node, Mapping) else "?"
         try:
+            if not all(type(j) is int and 0 <= j < i for j in node["premises"]):
+                raise ValueError(f"premises {node['premises']!r} are not indices of earlier nodes")
             premises = [theorems[j] for j in node["premises"]]
             made = _replay(kernel, node["rule"], node["args"], premises, programs, signature, confirm_state)
+            recorded = parse_term(node["statement"], signature, source=f"<certificate node {i}>")
         except Refused as exc:
-            raise Refused(exc.rule, exc.status, f"node {i} ({node['rule']}): {exc.reason}", exc.counterexample) from None
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise Refused(node.get("rule", "?"), "invalid", f"node {i}: malformed ({type(exc).__name__}: {exc})") from None
-        recorded = parse_term(node["statement"], signature, source=f"<certificate node {i}>")
+            raise Refused(exc.rule, exc.status, f"node {i} ({rule}): {exc.reason}", exc.counterexample) from None
+        except Exception as exc:  # noqa: BLE001 - a malformed node is refused, whatever broke
+            raise Refused(str(rule), "invalid", f"node {i}: malformed ({type(exc).__name__}: {exc})") from None
         if made.statement is not recorded:
-            raise Refused(node["rule"], "invalid", f"node {i} ({node['rule']}): the rule makes a different statement")
+            raise Refused(str(rule), "invalid", f"node {i} ({rule}): the rule makes a different statement")
         if on_node is not None:
             on_node(i, node, made)
         theorems.append(made)
@@ -121,10 +130,7 @@ def _replay(kernel: Kernel, rule: str, args: dict[str, Any], premises: list[Theo
                                  args.get("total"))
     if rule == "state2theorem":
         value = Fraction(args["value"]) if args["field"] == "share" else int(args["value"])
-        reading = StateReading(args["reading"], args["field"], value)
-        if not confirm_state(reading):
-            raise Refused(rule, "invalid", f"the state fact {args['field']} = {args['value']} at reading {args['reading']} is not confirmed")
-        return state_fact(reading)
+        return kernel.confirmed_state(StateReading(args["reading"], args["field"], value), confirm_state)
     if rule == "expect_bound":
         coefficients = [(tuple(m), Fraction(c)) for m, c in args["coefficients"]]
         return kernel.expect_bound(program(args["program"]), args["function"], args["types"], args["kind"],

@@ -1,6 +1,6 @@
 """The trusted kernel: the only code that makes theorems.
 
-A `Theorem` can be made only by the rules below (its constructor demands a private token).
+A `Theorem` can be made only by the rules below (see the class for what Python enforces).
 Each theorem carries its statement, the rule that made it, its premises, the axioms it rests
 on, the arguments the rule needs to check it again, and what it cost on the machine's clock.
 A rule that cannot make its theorem raises `Refused`, naming the rule and the reason, with
@@ -17,7 +17,7 @@ a proof.
     definition       |- the defining equations of a program's function (symbolic semantics)
     evaluation       |- P.f.ok/val/cost at each point of a finite domain (the interpreter)
     state2theorem    |- a fact read off the machine's state (clock, share, lifetime)
-    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =; p a
+    expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =, <, >; p a
                      combination of powers and indicators of the instance variables)
     expect_finite    |- mean(g) = sum_i w_i g(x_i)                  (a finite support)
     expect_monotone  forall x in supp. g1(x) <= g2(x) |- mean(g1) <= mean(g2)
@@ -27,17 +27,18 @@ a proof.
 among its premises (an exact rewrite: the definitions prove each term and its rewriting
 equivalent), so that Z3 sees the programs' terms, simplified, rather than having to
 instantiate quantified definitions; those equations are then not sent to Z3 (the loop
-definitions of a definition still are).
+definitions of a definition still are). docs/logic.md lists each rule's side conditions and
+the freshness of names the kernel relies on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 from godelmachine.logic.axioms import AxiomSet, Distribution
-from godelmachine.logic.semantics import SORTS, FunctionSemantics, Unsupported, define_function, program_prefix
+from godelmachine.logic.semantics import SORTS, FunctionSemantics, Unsupported, define_function, function_base, symbol_base
 from godelmachine.logic.smt import DEFAULT_RLIMIT, SmtResult, prove
 from godelmachine.logic.terms import (
     BOOL,
@@ -56,9 +57,11 @@ from godelmachine.logic.terms import (
     Or,
     Term,
     ToReal,
+    ambiguous,
     app,
     const,
     forall,
+    free_symbols,
     int_,
     mk,
     quantified_body,
@@ -72,28 +75,56 @@ from godelmachine.logic.terms import (
 # deterministic resource count (`rlimit count`).
 RLIMIT_PER_STEP = 1
 
-_TOKEN = object()
-
-
-@dataclass(frozen=True, eq=False)
 class Theorem:
+    """|- statement, made only by a kernel rule (through `_theorem`), with the rule, its
+    premises, the axioms it rests on, the rule's arguments and its cost on the clock.
+
+    What Python enforces: calling Theorem(...), subclassing it, assigning or deleting an
+    attribute, copy.copy, copy.deepcopy, pickle and dataclasses.replace all raise, so no
+    ordinary route makes a Theorem of a statement that no rule made. What it cannot: code
+    that sets out to forge one with object.__new__(Theorem) and object.__setattr__ (as
+    `_theorem` does), or through gc, ctypes or the interpreter's internals. As in
+    knuckledragger's kernel, the guard is against mistakes and search code that uses the
+    kernel's API, not against code that breaks Python's object model; the check that needs
+    no trust in Python objects is the certificate, replayed by a fresh kernel."""
+
+    __slots__ = ("statement", "rule", "premises", "axioms", "args", "cost", "__weakref__")
     statement: Term
     rule: str
     premises: tuple["Theorem", ...]
     axioms: frozenset[str]
     args: tuple[tuple[str, Any], ...]
     cost: int
-    token: object = field(repr=False, compare=False, default=None)
 
-    def __post_init__(self) -> None:
-        if self.token is not _TOKEN:
-            raise TypeError("a Theorem is made only by a kernel rule")
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Theorem":
+        raise TypeError("a Theorem is made only by a kernel rule")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise TypeError("Theorem cannot be subclassed: a Theorem is made only by a kernel rule")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("theorems are immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("theorems are immutable")
+
+    def __copy__(self) -> "Theorem":
+        raise TypeError("a Theorem is not copied: use the same object (it is immutable)")
+
+    def __deepcopy__(self, memo: Any) -> "Theorem":
+        raise TypeError("a Theorem is not copied: use the same object (it is immutable)")
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("a Theorem is not pickled: write its certificate and replay it")
 
     def arg(self, name: str) -> Any:
         return dict(self.args)[name]
 
     def __str__(self) -> str:
         return f"|- {show(self.statement)}   [{self.rule}]"
+
+    def __repr__(self) -> str:
+        return f"Theorem({show(self.statement)!r}, rule={self.rule!r})"
 
 
 class Refused(Exception):
@@ -111,7 +142,11 @@ class Refused(Exception):
 def _theorem(statement: Term, rule: str, premises: Sequence[Theorem], args: dict[str, Any], cost: int = 0,
              axioms: frozenset[str] = frozenset()) -> Theorem:
     rests_on = axioms.union(*(p.axioms for p in premises)) if premises else axioms
-    return Theorem(statement, rule, tuple(premises), rests_on, tuple(args.items()), cost, _TOKEN)
+    theorem = object.__new__(Theorem)
+    for name, value in (("statement", statement), ("rule", rule), ("premises", tuple(premises)),
+                        ("axioms", rests_on), ("args", tuple(args.items())), ("cost", cost)):
+        object.__setattr__(theorem, name, value)
+    return theorem
 
 
 def steps_for(rlimit_used: int) -> int:
@@ -155,8 +190,10 @@ class Kernel:
         for (name, sort), term in zip(variables, terms):
             if term.sort != sort:
                 raise Refused("instantiate", "invalid", f"{name} has sort {sort}, the term has sort {term.sort}")
+            unambiguous("instantiate", term)
         mapping = {sym(n, s): t for (n, s), t in zip(variables, terms)}
         statement = forall(variables[len(terms):], substitute(body, mapping))
+        unambiguous("instantiate", statement)
         return _theorem(statement, "instantiate", (theorem,), {"terms": [show(t) for t in terms]})
 
     def conjoin(self, *theorems: Theorem) -> Theorem:
@@ -184,6 +221,7 @@ class Kernel:
         budget = rlimit or self.rlimit
         if goal.sort != BOOL:
             raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
+        unambiguous("smt", goal)
         result = self.prover(*smt_query(goal, premises), budget)
         return self._from_smt("smt", result, goal, premises, {"goal": show(goal), "rlimit": budget})
 
@@ -199,6 +237,7 @@ class Kernel:
 
         `induction_goals` builds the two statements; prove each (usually by smt) first."""
         base_goal, step_goal, conclusion = induction_goals(predicate, variable)
+        unambiguous("induction", conclusion)
         if base.statement is not base_goal:
             raise Refused("induction", "invalid", "the base theorem is not P(0)")
         if step.statement is not step_goal:
@@ -214,6 +253,7 @@ class Kernel:
     def semantics(self, program: Any, name: str, types: Sequence[str]) -> tuple[Theorem, FunctionSemantics]:
         key = (program.digest, name, tuple(types))
         if key not in self._definitions:
+            check_function("definition", program, name, types)
             try:
                 sem = define_function(program, name, tuple(types))
             except Unsupported as exc:
@@ -229,10 +269,11 @@ class Kernel:
         (each run within `budget` steps, all of them within `total`)."""
         from godelmachine.lang.interpreter import run
 
-        base = f"{program_prefix(program)}.{name}"
+        base = check_function("evaluation", program, name, types)
         facts, steps, shape = [], 0, None
         limit = total if total is not None else budget * max(1, len(points))
         for point in points:
+            check_point(point, types)
             args = [value_term(v, t) for v, t in zip(point, types)]
             outcome = run(program, name, tuple(point), budget=min(budget, limit - steps))
             steps += outcome.steps
@@ -262,14 +303,25 @@ class Kernel:
         (= state.lifetime T); r numbers the reading, so the fact stays true."""
         if self.state is None:
             raise Refused("state2theorem", "invalid", "this kernel has no machine state to read")
-        reading = self.state(field_name)
-        return state_fact(reading)
+        return _state_fact(self.state(field_name))
+
+    def confirmed_state(self, reading: StateReading, confirm: Callable[[StateReading], bool]) -> Theorem:
+        """state2theorem again, for a recorded reading (certificate replay): the fact is
+        made only if `confirm` (the caller's check against the run's record) accepts it."""
+        if not confirm(reading):
+            raise Refused("state2theorem", "invalid", f"the state fact {reading.field} = {reading.value} at reading "
+                          f"{reading.reading} is not confirmed")
+        return _state_fact(reading)
 
     # --- expectations under the instance distribution --------------------------------------
 
     def expect_bound(self, program: Any, name: str, types: Sequence[str], kind: str, relation: str,
                      coefficients: Sequence[tuple[Monomial, Fraction]], premise: Theorem) -> Theorem:
-        """forall x in supp. g(x) R sum c_m x^m  |-  mean(g) R sum c_m E[x^m]."""
+        """forall x in supp. g(x) R sum c_m x^m  |-  mean(g) R sum c_m E[x^m], for a relation R
+        that carries from every point of the support to the mean: <=, >=, =, < or >."""
+        if relation not in MEAN_RELATIONS:
+            raise Refused("expect_bound", "invalid", f"the relation {relation!r} does not carry from points to means "
+                          f"(one of {', '.join(MEAN_RELATIONS)})")
         dist = self.instance(types)
         target, integrand = self.target(program, name, types, kind)
         polynomial = Add(*(Mul(real(c), monomial(dist, m)) for m, c in coefficients)) if coefficients else real(0)
@@ -329,9 +381,9 @@ class Kernel:
     def target(self, program: Any, name: str, types: Sequence[str], kind: str) -> tuple[Term, Term]:
         """(mean-cost P) or (mean-reward P), and the integrand whose expectation it is."""
         dist = self.instance(types)
+        base = check_function("expectation", program, name, types)
         solver = solver_constant(program, name)
         args = [sym(n, s) for n, s in dist.variables]
-        base = f"{program_prefix(program)}.{name}"
         if kind == "cost":
             return app("mean-cost", [solver], REAL), ToReal(app(f"{base}.cost", args, INT))
         if kind != "reward":
@@ -361,7 +413,47 @@ def induction_goals(predicate: Term, variable: str) -> tuple[Term, Term, Term]:
 
 def solver_constant(program: Any, name: str) -> Term:
     """The Program constant naming a solver: a program and its entry function."""
-    return sym(f"{program_prefix(program)}.{name}", "Program")
+    return sym(function_base(program, name), "Program")
+
+
+MEAN_RELATIONS = ("<=", ">=", "=", "<", ">")
+
+
+def unambiguous(rule: str, term: Term) -> None:
+    """A term given to a rule uses each name at one sort only, where it is bound or free
+    (else Z3, substitution and the certificate's text would each read it their own way)."""
+    if (name := ambiguous(term)) is not None:
+        raise Refused(rule, "invalid", f"{name!r} is used at two sorts (bound at one sort and used inside the binder "
+                      "at another, or free at two)")
+
+
+def check_function(rule: str, program: Any, name: str, types: Sequence[str]) -> str:
+    """P.f, after checking that the program defines f with one parameter per type, each
+    type one of int, word, bool, and that f's name leaves the kernel's symbols unambiguous."""
+    if name not in program:
+        raise Refused(rule, "invalid", f"the program has no definition named {name!r}")
+    arity = len(program.lookup(name).params)
+    if len(types) != arity:
+        raise Refused(rule, "invalid", f"{name} takes {arity} argument(s), {len(types)} types given")
+    if unknown := [t for t in types if t not in SORTS]:
+        raise Refused(rule, "invalid", f"unknown type {unknown[0]!r} (int, word or bool)")
+    try:
+        return function_base(program, name)
+    except Unsupported as exc:
+        raise Refused(rule, "invalid", str(exc)) from None
+
+
+def check_point(point: Sequence[Any], types: Sequence[str]) -> None:
+    """Each value of an evaluation point has its declared type, one value per type."""
+    from godelmachine.lang.values import INT_MAX, INT_MIN, Word
+
+    if len(point) != len(types):
+        raise Refused("evaluation", "invalid", f"{len(point)} values for {len(types)} parameters at {point!r}")
+    for value, t in zip(point, types):
+        fits = (type(value) is int and INT_MIN <= value <= INT_MAX) if t == "int" else \
+            type(value) is Word if t == "word" else type(value) is bool
+        if not fits:
+            raise Refused("evaluation", "invalid", f"{value!r} is not {'an' if t == 'int' else 'a'} {t} value")
 
 
 def value_term(value: Any, type_name: str) -> Term:
@@ -490,7 +582,8 @@ def smt_query(goal: Term, premises: Sequence[Theorem]) -> tuple[list[Term], Term
     return z3_premises(premises, rules), unfold(goal, rules)
 
 
-def state_fact(reading: StateReading) -> Theorem:
+def _state_fact(reading: StateReading) -> Theorem:
+    """The statement of a state reading (the kernel's state2theorem and confirmed_state)."""
     r, value = int_(reading.reading), reading.value
     if reading.field == "clock":
         statement = Eq(app("state.clock", [r], INT), int_(value))
@@ -505,20 +598,30 @@ def state_fact(reading: StateReading) -> Theorem:
 
 
 def definition_equations(theorem: Theorem) -> "Rules":
-    """The equations f(x) = rhs that a `definition` theorem states for its own symbols."""
-    base = f"p{theorem.arg('program')[:12]}.{theorem.arg('function')}"
+    """The equations f(x1..xn) = rhs that a `definition` theorem states for its own
+    function's symbols, keyed by f's name, argument sorts and result sort: a rule rewrites
+    only an application of exactly that signature. The left side's arguments must be the
+    equation's quantified variables, distinct, in order, and the right side may use no
+    other free symbol (so that rewriting neither drops an argument nor captures one)."""
+    base = symbol_base(theorem.arg("program"), theorem.arg("function")) + "."
     rules: Rules = {}
     for part in conjuncts(theorem.statement):
         variables, body = quantified_body(part)
+        params = tuple(sym(n, s) for n, s in variables)
         for equation in conjuncts(body):
             if equation.kind == "app" and equation.name == "=" and equation.args[0].kind == "app":
                 lhs, rhs = equation.args
-                if lhs.name.startswith(base + ".") and [a.name for a in lhs.args] == [n for n, _ in variables]:
-                    rules[lhs.name] = (variables, rhs)
+                if lhs.name.startswith(base) and lhs.args == params and len(set(params)) == len(params) \
+                        and free_symbols(rhs) <= set(params):
+                    rules[rule_key(lhs)] = (variables, rhs)
     return rules
 
 
-Rules = dict[str, tuple[tuple[tuple[str, str], ...], Term]]
+def rule_key(t: Term) -> tuple[str, tuple[str, ...], str]:
+    return t.name, tuple(a.sort for a in t.args), t.sort
+
+
+Rules = dict[tuple[str, tuple[str, ...], str], tuple[tuple[tuple[str, str], ...], Term]]
 
 
 def rewrite_rules(premises: Sequence[Theorem]) -> Rules:
@@ -540,7 +643,7 @@ def z3_premises(premises: Sequence[Theorem], rules: Rules) -> list[Term]:
         equations = set(definition_equations(premise))
         for part in conjuncts(premise.statement):
             _, body = quantified_body(part)
-            if not any(e.kind == "app" and e.name == "=" and e.args[0].kind == "app" and e.args[0].name in equations
+            if not any(e.kind == "app" and e.name == "=" and e.args[0].kind == "app" and rule_key(e.args[0]) in equations
                        for e in conjuncts(body)):
                 kept.append(part)
     return kept
@@ -565,8 +668,8 @@ def unfold(goal: Term, rules: Rules) -> Term:
             result = Term(t.kind, t.name, (walk(t.args[0]),), t.sort)
         else:
             args = tuple(walk(a) for a in t.args)
-            if t.name in rules:
-                variables, rhs = rules[t.name]
+            if rule_key(t) in rules:
+                variables, rhs = rules[rule_key(t)]
                 result = substitute(rhs, {sym(n, s): a for (n, s), a in zip(variables, args)})
             elif args == t.args:
                 result = t

@@ -50,10 +50,10 @@ def domain(types: Sequence[str], args: Sequence[Term], extra: Term | None = None
 def symbols_from(facts: Sequence[Theorem], solver: Solver, args: Sequence[Term]) -> tuple[Term, tuple[Term, ...], Term] | None:
     """ok, values and cost of the solver applied to `args`, with the value symbols that an
     evaluation theorem among `facts` uses (None if there is none for this solver)."""
-    from godelmachine.logic.semantics import program_prefix
+    from godelmachine.logic.semantics import function_base
     from godelmachine.logic.terms import BOOL, INT, app, subterms
 
-    base = f"{program_prefix(solver.program)}.{solver.name}"
+    base = function_base(solver.program, solver.name)
     for fact in facts:
         if fact.rule != "evaluation" or fact.arg("program") != solver.program.digest or fact.arg("function") != solver.name:
             continue

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from godelmachine.lang.primitives import Primitive
 from godelmachine.lang.reader import read
@@ -148,9 +148,9 @@ def instantiate_template(text: str, sorts: tuple[str, ...], args: list[Term]) ->
 class Symbolic:
     """Evaluates definitions of one program symbolically; collects loop definitions."""
 
-    def __init__(self, program: Any, prefix: str) -> None:
+    def __init__(self, program: Any, loop_name: Callable[[int], str]) -> None:
         self.program = program
-        self.prefix = prefix
+        self.loop_name = loop_name  # the base name of the Nth loop's symbols
         self.loop_definitions: list[Term] = []
         self.loops = 0
         self.primitives_used: set[str] = set()
@@ -285,7 +285,7 @@ class Symbolic:
                        lo: Term, hi: Term, init: SV) -> Res:
         """A loop of unknown length: function symbols defined by primitive recursion."""
         self.loops += 1
-        base = f"{self.prefix}.loop{self.loops}"
+        base = self.loop_name(self.loops)
         free = sorted(free_variables(e.body) - {e.var, e.acc})
         params: list[tuple[str, str]] = []
         actuals: list[Term] = []
@@ -480,22 +480,59 @@ class FunctionSemantics:
     primitives: frozenset[str]
 
 
+# The names of the symbols the semantics defines (the freshness the kernel relies on, see
+# docs/logic.md): P is `p` and the first 128 bits of the program's SHA-256 digest, in hex;
+#     P.f.ok  P.f.cost  P.f.val  P.f.val.j           the function f of P
+#     P.f@T1.T2@loopN.acc0 (.accJ, .ok, .cost)          f's Nth loop, f defined at types T1, T2
+# A function whose name holds SEPARATOR is refused: so a loop symbol is no function's symbol,
+# and each name says which program, function, signature and loop it belongs to.
+PREFIX_HEX_DIGITS = 32
+SEPARATOR = "@"
+
+
+def digest_prefix(digest: str) -> str:
+    return f"p{digest[:PREFIX_HEX_DIGITS]}"
+
+
 def program_prefix(program: Any) -> str:
-    return f"p{program.digest[:12]}"
+    return digest_prefix(program.digest)
+
+
+def symbol_base(digest: str, name: str) -> str:
+    """P.f, the start of every symbol of the function `name` of the program with `digest`."""
+    if SEPARATOR in name:
+        raise Unsupported(f"a function whose name contains {SEPARATOR!r} ({name!r}): the kernel reserves it")
+    return f"{digest_prefix(digest)}.{name}"
+
+
+def function_base(program: Any, name: str) -> str:
+    return symbol_base(program.digest, name)
+
+
+def loop_base(program: Any, name: str, types: Sequence[str], number: int) -> str:
+    """P.f@T1.T2@loopN: the symbols of the Nth loop of f defined at the types T1, T2."""
+    return f"{function_base(program, name)}{SEPARATOR}{'.'.join(types)}{SEPARATOR}loop{number}"
+
+
+def is_loop_symbol(name: str) -> bool:
+    return f"{SEPARATOR}loop" in name
 
 
 def define_function(program: Any, name: str, param_types: tuple[str, ...]) -> FunctionSemantics:
     """The semantics of calling `name` from the top level, as defining equations."""
+    if name not in program:
+        raise Unsupported(f"the program has no definition named {name!r}")
     definition = program.lookup(name)
     if len(param_types) != len(definition.params):
         raise Unsupported(f"{name} takes {len(definition.params)} argument(s), {len(param_types)} types given")
-    prefix = program_prefix(program)
-    walker = Symbolic(program, f"{prefix}.{name}")
+    if unknown := [t for t in param_types if t not in SORTS]:
+        raise Unsupported(f"unknown type {unknown[0]!r} (int, word or bool)")
+    base = function_base(program, name)
+    walker = Symbolic(program, lambda number: loop_base(program, name, param_types, number))
     params = tuple((f"{p}", SORTS[t]) for p, t in zip(definition.params, param_types))
     env = {p: SV(t, sym(p, SORTS[t])) for p, t in zip(definition.params, param_types)}
     body = walker.eval(definition.body, env, 1, (name,))
     args = [sym(p, s) for p, s in params]
-    base = f"{prefix}.{name}"
     ok = app(f"{base}.ok", args, BOOL)
     cost = app(f"{base}.cost", args, INT)
     equations = [Eq(ok, body.ok), Eq(cost, Add(int_(COST_CALL), body.cost))]
@@ -518,4 +555,5 @@ def define_function(program: Any, name: str, param_types: tuple[str, ...]) -> Fu
                              frozenset(walker.primitives_used))
 
 
-__all__ = ["define_function", "FunctionSemantics", "Unsupported", "SV", "program_prefix", "read"]
+__all__ = ["define_function", "FunctionSemantics", "Unsupported", "SV", "program_prefix", "function_base", "loop_base",
+           "symbol_base", "is_loop_symbol", "read"]

@@ -29,6 +29,7 @@ from godelmachine.logic.terms import (
     bv_width,
     declarations,
     forall,
+    names,
     quantified_body,
     show,
     substitute,
@@ -160,12 +161,23 @@ _BUILTIN_Z3: dict[str, Any] = {
 assert set(_BUILTIN_Z3) == set(BUILTINS), "every builtin operator needs a Z3 translation"
 
 
-def negated_goal(goal: Term) -> tuple[Term, tuple[tuple[str, str], ...]]:
-    """The goal's negation with its outer universal variables as fresh constants (`cex.x`),
-    so that a model of it names the counterexample."""
+def negated_goal(goal: Term, premises: Sequence[Term] = ()) -> tuple[Term, tuple[tuple[str, str, str], ...]]:
+    """The goal's negation with its outer universal variables as constants (`cex.x`), so
+    that a model of it names the counterexample; and (variable, sort, constant) for each.
+    The constants are fresh: a name that occurs anywhere in the goal or the premises gets
+    a suffix (`cex.x.1`), since a constant that is already there is not arbitrary."""
     variables, body = quantified_body(goal)
-    mapping = {sym(n, s): sym(f"cex.{n}", s) for n, s in variables}
-    return Not(substitute(body, mapping)), variables
+    used: set[str] = set().union(names(goal), *(names(p) for p in premises))
+    constants = []
+    for n, _ in variables:
+        name, i = f"cex.{n}", 0
+        while name in used:
+            i += 1
+            name = f"cex.{n}.{i}"
+        used.add(name)
+        constants.append(name)
+    mapping = {sym(n, s): sym(c, s) for (n, s), c in zip(variables, constants)}
+    return Not(substitute(body, mapping)), tuple((n, s, c) for (n, s), c in zip(variables, constants))
 
 
 def _solver(ctx: z3.Context, rlimit: int) -> z3.Solver:
@@ -197,7 +209,7 @@ def prove(premises: Sequence[Term], goal: Term, rlimit: int = DEFAULT_RLIMIT) ->
     solver = _solver(ctx, rlimit)
     for premise in premises:
         solver.add(translate(premise))
-    negation, variables = negated_goal(goal)
+    negation, variables = negated_goal(goal, premises)
     solver.add(translate(negation))
     answer = solver.check()
     used = _rlimit_count(solver)
@@ -206,8 +218,8 @@ def prove(premises: Sequence[Term], goal: Term, rlimit: int = DEFAULT_RLIMIT) ->
     if answer == z3.sat:
         model = solver.model()
         values = tuple(
-            (name, _show_value(model.eval(translate.const(f"cex.{name}", sort), model_completion=True)))
-            for name, sort in variables
+            (name, _show_value(model.eval(translate.const(constant, sort), model_completion=True)))
+            for name, sort, constant in variables
         )
         return SmtResult("refuted", used, "the goal's negation is satisfiable", values)
     reason = solver.reason_unknown()
@@ -236,7 +248,7 @@ def check_sat(named: Sequence[tuple[str, Term]], rlimit: int = DEFAULT_RLIMIT) -
 
 def to_smt2(premises: Sequence[Term], goal: Term, comment: str = "") -> str:
     """The query as a standalone SMT-LIB 2 script: `unsat` means the goal is proved."""
-    negation, _ = negated_goal(goal)
+    negation, _ = negated_goal(goal, premises)
     assertions = [*premises, negation]
     lines = [f"; {line}" for line in comment.splitlines()] if comment else []
     lines += ["(set-info :smt-lib-version 2.6)", "(set-option :produce-models true)"]

@@ -42,6 +42,8 @@ class Term:
     sort: str
 
     def __new__(cls, kind: str, name: Any, args: tuple["Term", ...], sort: str) -> "Term":
+        if kind == "app" and not args:
+            kind = "sym"  # Z3 (and SMT-LIB text) cannot tell (c) from c: neither may the terms
         key = (kind, type(name), name, args, sort)
         term = cls._table.get(key)
         if term is None:
@@ -482,8 +484,12 @@ def simplify(term: Term) -> Term:
 
 
 def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
-    """Replace free occurrences of symbols (keys) by terms; bound variables shadow."""
+    """Replace free occurrences of symbols (keys) by terms, all at once; bound variables
+    shadow, and a bound variable that would capture a free symbol of a replacement is
+    renamed first (to `name!i`, a name used nowhere in the term or the replacements)."""
     memo: dict[int, Term] = {}
+    incoming: set[str] = set()  # the replacements' free names, computed at the first binder
+    computed = False
 
     def walk(t: Term, shadowed: frozenset[str]) -> Term:
         key = id(t)
@@ -494,8 +500,17 @@ def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
         elif t.kind == "const":
             result = t
         elif t.kind in ("forall", "exists"):
-            inner = shadowed | {name for name, _ in t.name}
-            result = Term(t.kind, t.name, (walk(t.args[0], inner),), t.sort)
+            nonlocal computed
+            if not computed:
+                incoming.update(s.name for value in mapping.values() for s in free_symbols(value))
+                computed = True
+            variables, body = t.name, t.args[0]
+            inner = shadowed | {name for name, _ in variables}
+            if any(name in incoming for name, _ in variables) and any(
+                    s in mapping and s.name not in inner for s in free_symbols(body)):
+                variables, body = rename_bound(variables, body, incoming)
+                inner = shadowed | {name for name, _ in variables}
+            result = Term(t.kind, variables, (walk(body, inner),), t.sort)
         else:
             new_args = tuple(walk(a, shadowed) for a in t.args)
             if new_args == t.args:
@@ -509,6 +524,34 @@ def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
         return result
 
     return walk(term, frozenset())
+
+
+def rename_bound(variables: tuple[tuple[str, str], ...], body: Term,
+                 avoid: set[str]) -> tuple[tuple[tuple[str, str], ...], Term]:
+    """The binder's variables that are in `avoid`, renamed apart in `body`."""
+    used = names(body) | avoid | {name for name, _ in variables}
+    renamed, mapping = [], {}
+    for name, sort in variables:
+        if name in avoid:
+            i = 1
+            while f"{name}!{i}" in used:
+                i += 1
+            used.add(f"{name}!{i}")
+            mapping[sym(name, sort)] = sym(f"{name}!{i}", sort)
+            name = f"{name}!{i}"
+        renamed.append((name, sort))
+    return tuple(renamed), substitute(body, mapping)
+
+
+def names(term: Term) -> set[str]:
+    """Every name in the term: free and bound symbols and functions."""
+    found: set[str] = set()
+    for t in subterms(term):
+        if t.kind in ("sym", "app"):
+            found.add(t.name)
+        elif t.kind in ("forall", "exists"):
+            found.update(name for name, _ in t.name)
+    return found
 
 
 def free_symbols(term: Term) -> set[Term]:
@@ -529,14 +572,42 @@ def free_symbols(term: Term) -> set[Term]:
     return found
 
 
+def ambiguous(term: Term) -> str | None:
+    """A name that the term binds at one sort and uses, inside the binder, at another (or
+    binds twice at once), or uses free at two sorts: Z3 would read those as two symbols,
+    SMT-LIB text (and `substitute`, which goes by name) as one. None if there is none."""
+    free: dict[str, str] = {}
+    for s in free_symbols(term):
+        if free.setdefault(s.name, s.sort) != s.sort:
+            return s.name
+    seen: set[tuple[int, frozenset]] = set()
+    stack: list[tuple[Term, frozenset]] = [(term, frozenset())]
+    while stack:
+        t, bound = stack.pop()
+        if (id(t), bound) in seen:
+            continue
+        seen.add((id(t), bound))
+        if t.kind == "sym":
+            if any(name == t.name and sort != t.sort for name, sort in bound):
+                return t.name
+        elif t.kind in ("forall", "exists"):
+            names = [name for name, _ in t.name]
+            if len(set(names)) != len(names):
+                return next(n for n in names if names.count(n) > 1)
+            inner = frozenset((n, s) for n, s in bound if n not in names) | frozenset(t.name)
+            stack.append((t.args[0], inner))
+        else:
+            stack.extend((a, bound) for a in t.args)
+    return None
+
+
 def functions(term: Term) -> dict[str, tuple[tuple[str, ...], str]]:
     """Every declared (non-builtin) function or constant used in `term`, with its signature."""
     found: dict[str, tuple[tuple[str, ...], str]] = {}
-    for t in subterms(term):
-        if t.kind == "app" and t.name not in BUILTINS:
-            found[t.name] = (tuple(a.sort for a in t.args), t.sort)
-    for s in free_symbols(term):
-        found[s.name] = ((), s.sort)
+    uses = [(t.name, (tuple(a.sort for a in t.args), t.sort)) for t in subterms(term) if t.kind == "app" and t.name not in BUILTINS]
+    for name, signature in uses + sorted((s.name, ((), s.sort)) for s in free_symbols(term)):
+        if found.setdefault(name, signature) != signature:
+            raise SortError(f"symbol {name} is used with two signatures: {found[name]} and {signature}")
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from godelmachine.logic.certificates import derivation
 from godelmachine.logic.kernel import Theorem
+from godelmachine.logic.semantics import function_base
 from godelmachine.logic.terms import Term
 
 FUNCTIONS = ("mean-cost", "mean-reward", "max-cost")
@@ -42,7 +43,7 @@ def utility_figures(target: Theorem | None, before: Any, after: Any, share_befor
     them: u[switch] >= (1 - s') T / mu' * rho' - 1 and u[no switch] <= ((1 - s) T + c) / mu * rho,
     T the remaining steps (a switch record's `utility`, which `log verify` computes again)."""
     facts = proven_bounds(target, {p.digest: p for p in (before, after)})
-    old, new = f"p{before.digest[:12]}.solve", f"p{after.digest[:12]}.solve"
+    old, new = function_base(before, "solve"), function_base(after, "solve")
     rho = facts.get(("mean-reward", ">=", old)) or facts.get(("mean-reward", "=", old))
     rho_new = facts.get(("mean-reward", "=", new)) or rho
     mu_new = facts.get(("mean-cost", "<=", new)) or facts.get(("mean-cost", "=", new))

@@ -35,6 +35,7 @@ from godelmachine.lang.values import show
 from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
+from godelmachine.logic.semantics import function_base
 from godelmachine.logic.terms import show as show_term
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
@@ -95,7 +96,7 @@ def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: 
     """The axiom set of a run: hardware, the shipped files, the task's environment and initial
     state axioms (generated from the task file), then the user's: the task's own axiom files,
     then `extra` (`trust` "proved" leaves the user's assumptions out)."""
-    initial = f"p{task.solver.digest[:12]}.solve"
+    initial = function_base(task.solver, "solve")
     texts: list[Any] = [(f"{task.path} (environment)", task.environment_axioms())]
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:

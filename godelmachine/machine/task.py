@@ -37,7 +37,7 @@ from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.interpreter import run
 from godelmachine.lang.values import Nil, Pair, Trap, Word, show
-from godelmachine.logic.semantics import SORTS, Unsupported, define_function
+from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
 from godelmachine.logic.terms import BUILTINS, And, declarations, show as show_term
 
 TYPES = ("int", "word", "bool")
@@ -178,7 +178,7 @@ class Task:
         loops = sem.statement.args[1:] if sem.statement.kind == "app" and sem.statement.name == "and" \
             and sem.statement.args[0].kind == "forall" else ()
         if loops:  # the reward rule loops: its loop functions, defined by primitive recursion
-            lines[:0] = [line for line in declarations(list(loops)) if ".loop" in line]
+            lines[:0] = [line for line in declarations(list(loops)) if is_loop_symbol(line)]
             lines.append("; the reward rule's loops, defined by primitive recursion (a conservative definition)")
             lines.append(f"(axiom reward-rule-loops {show_term(And(*loops))})")
         return lines

@@ -29,7 +29,7 @@ from godelmachine.logic.kernel import (
 )
 from godelmachine.logic.kernel import induction_goals
 from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
-from godelmachine.logic.semantics import SORTS
+from godelmachine.logic.semantics import SORTS, is_loop_symbol
 from godelmachine.logic.switch import target_statement
 from godelmachine.logic.terms import (
     BOOL, INT, REAL, show, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
@@ -159,7 +159,7 @@ def loop_calls(statement: Term) -> list[tuple[str, tuple[Term, ...]]]:
     first = statement.args[0] if statement.kind == "app" and statement.name == "and" else statement
     _, body = quantified_body(first)
     for t in subterms(body):
-        if t.kind == "app" and ".loop" in t.name and t.name.endswith(".acc0"):
+        if t.kind == "app" and is_loop_symbol(t.name) and t.name.endswith(".acc0"):
             entry = (t.name[: -len(".acc0")], t.args[:-1])
             if entry not in found:
                 found.append(entry)
@@ -378,9 +378,9 @@ def costs(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimi
 
 def recorded_costs(premises: Sequence[Theorem], side: Solver) -> dict[tuple[Term, ...], int]:
     """The cost at each point that an evaluation fact about `side` records."""
-    from godelmachine.logic.semantics import program_prefix
+    from godelmachine.logic.semantics import function_base
 
-    name = f"{program_prefix(side.program)}.{side.name}.cost"
+    name = f"{function_base(side.program, side.name)}.cost"
     found: dict[tuple[Term, ...], int] = {}
     for fact in premises:
         if fact.rule == "evaluation":
