@@ -103,7 +103,7 @@ class KernelFuzz(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         count("examples")
-        self.kernel = Kernel(load_axioms([("fuzz-environment.axioms", ENVIRONMENT)], shipped=False), rlimit=RLIMIT, prover=PROVER)
+        self.kernel = Kernel(load_axioms(shipped=False, generated=[("fuzz-environment.axioms", ENVIRONMENT)]), rlimit=RLIMIT, prover=PROVER)
         self.pool: list[Theorem] = []
 
     # --- drawing terms ------------------------------------------------------------------
