@@ -1,4 +1,4 @@
-"""Rewrite obligations, stated and proved with the kernel's rules (untrusted: it only builds goals).
+"""Untrusted: rewrite obligations, stated and proved with the kernel's rules (it only builds goals).
 
 For an old and a new program with the same entry function, over a domain of inputs:
 
