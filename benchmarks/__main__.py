@@ -12,8 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import hackers_delight, interpreter, tasks
-from benchmarks import adversarial, adversarial_doors, kernel_fuzz
+from benchmarks import adversarial, adversarial_doors, hackers_delight, interpreter, kernel_fuzz, tasks
 from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,

@@ -89,8 +89,26 @@ from typing import Any, Sequence
 import numpy as np
 
 from benchmarks.adversarial import (
-    NATURAL, PLAN, PLANS, SEED, WORD, Candidate, Mutator, Oracle, Plan, Result, Settings, Stage, Verdict, campaign,
-    definition_of, generate, outcome, summarize, text, valid,
+    NATURAL,
+    PLAN,
+    PLANS,
+    SEED,
+    WORD,
+    Candidate,
+    Mutator,
+    Oracle,
+    Plan,
+    Result,
+    Settings,
+    Stage,
+    Verdict,
+    campaign,
+    definition_of,
+    generate,
+    outcome,
+    summarize,
+    text,
+    valid,
 )
 from godelmachine.errors import UserError
 from godelmachine.lang.values import Pair, Word

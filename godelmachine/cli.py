@@ -221,8 +221,8 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
 
 def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
     """The machine that continues the run logged at `path`, or None if that run had ended."""
-    from godelmachine.machine.records import Recovered
     from godelmachine.machine.machine import Machine
+    from godelmachine.machine.records import Recovered
 
     recovered = Recovered(path)
     if recovered.torn:

@@ -95,11 +95,10 @@ def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
 
 
 def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
-    from godelmachine.machine import report
-    from godelmachine.machine.verify import log_axioms
-
     from godelmachine.logic.axioms import assumptions_of
+    from godelmachine.machine import report
     from godelmachine.machine.assumptions import rests_on
+    from godelmachine.machine.verify import log_axioms
 
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from hypothesis import HealthCheck, settings
 
 # CI runs on 2 shared cores: no deadlines, a fixed derandomized profile for reproducible runs.

@@ -21,7 +21,17 @@ from cli_helpers import REPO
 sys.path.insert(0, str(REPO))
 
 from benchmarks.adversarial import (  # noqa: E402
-    KINDS, NATURAL, PLAN, Candidate, Oracle, Result, Settings, Stage, campaign, generate, stable_hash,
+    KINDS,
+    NATURAL,
+    PLAN,
+    Candidate,
+    Oracle,
+    Result,
+    Settings,
+    Stage,
+    campaign,
+    generate,
+    stable_hash,
 )
 from godelmachine.machine.task import load_task  # noqa: E402
 

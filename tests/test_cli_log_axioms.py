@@ -3,8 +3,6 @@ axioms list | check | add | remove` on real axiom files, through the command lin
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import os
 import subprocess
@@ -12,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from cli_helpers import gm
 from godelmachine.logic.cvc5_backend import decide

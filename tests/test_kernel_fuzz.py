@@ -40,7 +40,21 @@ from godelmachine.logic.certificates import certificate, check_certificate
 from godelmachine.logic.kernel import Kernel, Refused, Theorem, induction_goals, monomial, support
 from godelmachine.logic.smt import SmtResult, prove
 from godelmachine.logic.terms import (
-    BOOL, BUILTINS, BV32, FALSE, INT, REAL, SortError, Term, app, const, exists, forall, mk, subterms, sym,
+    BOOL,
+    BUILTINS,
+    BV32,
+    FALSE,
+    INT,
+    REAL,
+    SortError,
+    Term,
+    app,
+    const,
+    exists,
+    forall,
+    mk,
+    subterms,
+    sym,
 )
 
 SUITE_EXAMPLES = 300

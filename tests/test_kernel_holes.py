@@ -18,7 +18,21 @@ from godelmachine.logic.certificates import certificate, check_certificate
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.semantics import function_base, loop_base, program_prefix
 from godelmachine.logic.terms import (
-    FALSE, INT, TRUE, Add, Eq, Lt, Term, app, bv, exists, forall, int_, show, subterms, sym,
+    FALSE,
+    INT,
+    TRUE,
+    Add,
+    Eq,
+    Lt,
+    Term,
+    app,
+    bv,
+    exists,
+    forall,
+    int_,
+    show,
+    subterms,
+    sym,
 )
 from logic_helpers import sum_axioms
 

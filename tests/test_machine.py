@@ -7,21 +7,20 @@ The real runs are made once per session by the `runs` fixture (tests/conftest.py
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import re
 from pathlib import Path
 
+import pytest
+
 from cli_helpers import gm
+from conftest import BANDIT_LIFETIME
 from godelmachine.lang.interpreter import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
-from godelmachine.machine.records import read_records as read_log
 from godelmachine.machine.machine import Machine
+from godelmachine.machine.records import read_records as read_log
 from godelmachine.machine.task import load_task
-
-from conftest import BANDIT_LIFETIME
 
 pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 

@@ -8,7 +8,22 @@ from hypothesis import strategies as st
 from godelmachine.logic.reader import Signature, parse_term
 from godelmachine.logic.smt import prove
 from godelmachine.logic.terms import (
-    BOOL, BUILTINS, BV32, INT, Term, app, builtin, bv, const, forall, int_, mk, show, simplify, sym, upper_bound,
+    BOOL,
+    BUILTINS,
+    BV32,
+    INT,
+    Term,
+    app,
+    builtin,
+    bv,
+    const,
+    forall,
+    int_,
+    mk,
+    show,
+    simplify,
+    sym,
+    upper_bound,
 )
 
 X, Y = sym("x", BV32), sym("y", BV32)

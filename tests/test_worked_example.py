@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli_helpers import REPO
-from godelmachine.machine.records import read_records as read_log
 from godelmachine.machine.machine import Machine
+from godelmachine.machine.records import read_records as read_log
 from godelmachine.machine.task import load_task
 from godelmachine.machine.verify import verify_log
 

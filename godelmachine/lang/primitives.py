@@ -30,7 +30,6 @@ from godelmachine.lang.values import (
     INT_MIN,
     NIL,
     WORD_BITS,
-    WORD_MASK,
     Nil,
     Pair,
     Procedure,

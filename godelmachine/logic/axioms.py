@@ -52,12 +52,27 @@ from godelmachine.errors import Pos, UserError
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, COST_LAMBDA
+from godelmachine.logic.points import POINTS, evaluate_on_points
 from godelmachine.logic.reader import Signature, TermReader, read_sexprs, symbol_of
 from godelmachine.logic.semantics import SORTS, instantiate_template
-from godelmachine.logic.points import POINTS, evaluate_on_points
 from godelmachine.logic.smt import check_sat, prove
-from godelmachine.logic.terms import (BOOL, BV32, INT, And, Eq, Implies, Not, Term, app, forall, functions, int_, show,
-                                      simplify, sym)
+from godelmachine.logic.terms import (
+    BOOL,
+    BV32,
+    INT,
+    And,
+    Eq,
+    Implies,
+    Not,
+    Term,
+    app,
+    forall,
+    functions,
+    int_,
+    show,
+    simplify,
+    sym,
+)
 from godelmachine.resources import data_dir
 
 CLASSES = ("hardware", "reward", "environment", "uncertainty", "initial-state", "utility")

@@ -38,7 +38,14 @@ from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 from godelmachine.logic.axioms import AxiomSet, Distribution
-from godelmachine.logic.semantics import SORTS, FunctionSemantics, Unsupported, define_function, function_base, symbol_base
+from godelmachine.logic.semantics import (
+    SORTS,
+    FunctionSemantics,
+    Unsupported,
+    define_function,
+    function_base,
+    symbol_base,
+)
 from godelmachine.logic.smt import DEFAULT_RLIMIT, SmtResult, prove
 from godelmachine.logic.terms import (
     BOOL,

@@ -24,9 +24,9 @@ from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.logic.terms import (
     BOOL,
     BUILTINS,
+    FALSE,
     INT,
     REAL,
-    FALSE,
     TRUE,
     SortError,
     Term,
@@ -34,7 +34,6 @@ from godelmachine.logic.terms import (
     app,
     builtin,
     bv_sort,
-    bv_width,
     const,
     exists,
     forall,

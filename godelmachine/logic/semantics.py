@@ -305,7 +305,6 @@ class Symbolic:
         lo_var, k = sym(f"{base}.lo", INT), sym(f"{base}.k", INT)
         starts = [sym(f"{base}.a{j}", SORTS[kind]) for j, kind in enumerate(shape)]
         header = params + [(lo_var.name, INT)] + [(s.name, s.sort) for s in starts]
-        arg_sorts = [s for _, s in header] + [INT]
 
         def fn(suffix: str, sort: str) -> Callable[[list[Term], Term], Term]:
             return lambda head, count: app(f"{base}.{suffix}", [*head, count], sort)

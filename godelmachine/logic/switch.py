@@ -32,7 +32,22 @@ from godelmachine.lang.reader import from_value, read, to_value
 from godelmachine.lang.syntax import definition_header
 from godelmachine.lang.values import value_size
 from godelmachine.logic.kernel import Refused, StateReading, Theorem, solver_constant
-from godelmachine.logic.terms import REAL, Add, Implies, Le, Mul, Term, ToReal, app, forall, int_, mk, real, substitute, sym
+from godelmachine.logic.terms import (
+    REAL,
+    Add,
+    Implies,
+    Le,
+    Mul,
+    Term,
+    ToReal,
+    app,
+    forall,
+    int_,
+    mk,
+    real,
+    substitute,
+    sym,
+)
 
 
 class InvalidSwitchprog(ValueError):

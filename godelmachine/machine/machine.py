@@ -28,22 +28,21 @@ import numpy as np
 from godelmachine import __version__
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.interpreter import deep_recursion, run
-from godelmachine.lang.reference import Outcome
-from godelmachine.lang.values import Trap
 from godelmachine.lang.program import Program
-from godelmachine.lang.values import show
+from godelmachine.lang.reference import Outcome
+from godelmachine.lang.values import Trap, show
 from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.semantics import function_base
+from godelmachine.logic.switch import mentioned_programs
 from godelmachine.logic.terms import show as show_term
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
 from godelmachine.machine.task import Task
-from godelmachine.logic.switch import mentioned_programs
-from godelmachine.search.searcher import Searcher, SwitchEvent
 from godelmachine.search import tactics
+from godelmachine.search.searcher import Searcher, SwitchEvent
 
 BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
 REWARD_SAMPLES = 40  # reward records per lifetime

@@ -32,13 +32,14 @@ from typing import Any
 import numpy as np
 
 from godelmachine.errors import Pos, UserError
-from godelmachine.lang.program import Program
-from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.interpreter import run
+from godelmachine.lang.program import Program
+from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.values import Nil, Pair, Trap, Word, show
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
-from godelmachine.logic.terms import BUILTINS, And, declarations, show as show_term
+from godelmachine.logic.terms import BUILTINS, And, declarations
+from godelmachine.logic.terms import show as show_term
 
 TYPES = ("int", "word", "bool")
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance

@@ -24,7 +24,6 @@ import random
 from fractions import Fraction
 from typing import Any, Callable, Iterable
 
-from godelmachine.lang.interpreter import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import from_value, read, to_value
 from godelmachine.lang.values import NIL, Nil, Pair, Word, make_list, show, values_equal
