@@ -12,8 +12,7 @@ from godelmachine.lang.program import Program
 from godelmachine.logic.axioms import load_axioms
 from godelmachine.logic.certificates import certificate, check_certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading
-from godelmachine.logic.obligations import Solver, expected_cost, same_results
-from logic_helpers import SUM_ENVIRONMENT, sum_axioms
+from logic_helpers import SUM_ENVIRONMENT, mean_cost, obligation, sum_axioms
 from test_rewrites import SUMS, in_range, loop_lemma, solver
 
 
@@ -22,8 +21,8 @@ def proof():
     kernel = Kernel(sum_axioms(), rlimit=2_000_000)
     loop, closed = solver(SUMS, "sum"), solver(SUMS, "closed")
     lemma = loop_lemma(kernel, loop, 10**6)
-    results = same_results(kernel, loop, closed, extra=in_range(0, 10**6), lemmas=[lemma])
-    mean = expected_cost(kernel, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[lemma])
+    results = obligation("same-results", kernel, loop, closed, extra=in_range(0, 10**6), lemmas=[lemma])
+    mean = mean_cost(kernel, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[lemma])
     both = kernel.conjoin(results, mean)
     programs = {loop.program.digest: loop.program, closed.program.digest: closed.program}
     return both, json.loads(json.dumps(certificate(both))), programs

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from godelmachine.lang.program import Program
 from godelmachine.logic.kernel import Kernel, rewrite_rules, unfold, z3_premises
-from godelmachine.logic.obligations import Solver, obligation_goal
+from godelmachine.search.obligations import Solver, obligation_goal
 from godelmachine.logic.smt import to_smt2
 from logic_helpers import sum_axioms
 

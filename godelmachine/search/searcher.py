@@ -43,7 +43,7 @@ from godelmachine.lang.program import Program
 from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
-from godelmachine.logic.obligations import Solver
+from godelmachine.search.obligations import Solver
 from godelmachine.logic.switch import InvalidSwitchprog, Switch, Switchprog, licence, share_of, switch_time, target_readings
 from godelmachine.logic.terms import Le, app, real, INT, mk
 from godelmachine.search import candidates as generators

@@ -28,7 +28,7 @@ from godelmachine.logic.kernel import (
     RLIMIT_PER_STEP, Kernel, Refused, Theorem, monomial, solver_constant, support, support_points,
 )
 from godelmachine.logic.kernel import induction_goals
-from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
+from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.logic.semantics import SORTS, is_loop_symbol
 from godelmachine.logic.switch import target_statement
 from godelmachine.logic.terms import (
@@ -460,7 +460,7 @@ def refine(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, 
     """Shift the model's constant term (for the counterexample's finite values) past the
     counterexample's real cost, by `margin` times the miss: a bound need not be tight, and
     galloping finds a valid one in a few rounds where Z3 would offer the next-worst input."""
-    from godelmachine.logic.obligations import value_of
+    from godelmachine.search.obligations import value_of
 
     dist = ctx.distribution
     values = dict(counterexample)
