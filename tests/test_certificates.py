@@ -12,8 +12,7 @@ from godelmachine.lang.program import Program
 from godelmachine.logic.axioms import load_axioms
 from godelmachine.logic.certificates import certificate, check_certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading
-from godelmachine.logic.obligations import Solver, expected_cost, same_results
-from logic_helpers import SUM_ENVIRONMENT, sum_axioms
+from logic_helpers import SUM_ENVIRONMENT, mean_cost, obligation, sum_axioms
 from test_rewrites import SUMS, in_range, loop_lemma, solver
 
 
@@ -22,8 +21,8 @@ def proof():
     kernel = Kernel(sum_axioms(), rlimit=2_000_000)
     loop, closed = solver(SUMS, "sum"), solver(SUMS, "closed")
     lemma = loop_lemma(kernel, loop, 10**6)
-    results = same_results(kernel, loop, closed, extra=in_range(0, 10**6), lemmas=[lemma])
-    mean = expected_cost(kernel, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[lemma])
+    results = obligation("same-results", kernel, loop, closed, extra=in_range(0, 10**6), lemmas=[lemma])
+    mean = mean_cost(kernel, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[lemma])
     both = kernel.conjoin(results, mean)
     programs = {loop.program.digest: loop.program, closed.program.digest: closed.program}
     return both, json.loads(json.dumps(certificate(both))), programs
@@ -86,7 +85,7 @@ def test_state_facts_need_confirmation() -> None:
 @pytest.mark.parametrize("value", [Fraction(1, 3), Fraction(-7, 2), Fraction(5), Fraction(0)])
 def test_a_rational_constant_reads_back_as_the_constant_that_show_wrote(value):
     from godelmachine.logic.reader import Signature, parse_term
-    from godelmachine.logic.terms import show, real
+    from godelmachine.logic.terms import real, show
 
     assert parse_term(show(real(value)), Signature()) is real(value)
 

@@ -9,12 +9,35 @@ import pytest
 from godelmachine.lang.program import Program
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, induction_goals
 from godelmachine.logic.semantics import function_base, loop_base, program_prefix
-from godelmachine.logic.obligations import Solver, prove_by_induction
 from godelmachine.logic.terms import (
-    BOOL, BV32, INT, REAL, TRUE, Add, And, Eq, Implies, Le, Lt, Mul, Not as Not_, Or as Or_, app, builtin, bv, forall,
-    int_, real, sym,
+    BOOL,
+    BV32,
+    INT,
+    REAL,
+    TRUE,
+    Add,
+    And,
+    Eq,
+    Implies,
+    Le,
+    Lt,
+    Mul,
+    app,
+    builtin,
+    bv,
+    forall,
+    int_,
+    real,
+    sym,
 )
-from logic_helpers import small_axioms, sum_axioms
+from godelmachine.logic.terms import (
+    Not as Not_,
+)
+from godelmachine.logic.terms import (
+    Or as Or_,
+)
+from godelmachine.search.obligations import Solver
+from logic_helpers import induction, mean_cost, small_axioms, sum_axioms
 
 N = sym("n", INT)
 X = sym("x", BV32)
@@ -100,7 +123,7 @@ def test_induction_proves_a_loop_invariant_and_checks_its_premises(kernel: Kerne
     program = Program.from_source(SUM)
     definition = kernel.definition(program, "sum", ["int"])
     predicate = sum_predicate(program, 10**6)
-    lemma = prove_by_induction(kernel, predicate, "k", [definition])
+    lemma = induction(kernel, predicate, "k", [definition])
     assert lemma.rule == "induction" and lemma.statement.kind == "forall"
     base, step, _ = induction_goals(predicate, "k")
     base_theorem = kernel.smt(base, [definition])
@@ -111,7 +134,7 @@ def test_induction_proves_a_loop_invariant_and_checks_its_premises(kernel: Kerne
     acc = app(loop_base(program, "sum", ["int"], 1) + ".acc0", [int_(1), int_(0), sym("k", INT)], INT)
     wrong = Implies(Le(sym("k", INT), int_(10)), Eq(acc, sym("k", INT)))  # acc(k) = k is false from k = 2
     with pytest.raises(Refused) as refused:
-        prove_by_induction(kernel, wrong, "k", [definition], rlimit=2_000_000)
+        induction(kernel, wrong, "k", [definition], rlimit=2_000_000)
     assert refused.value.status in ("refuted", "unknown")
 
 
@@ -152,12 +175,10 @@ def test_state2theorem_reports_the_state_it_is_given() -> None:
 def test_expectation_rules(kernel: Kernel) -> None:
     program = Program.from_source(SUM)
     closed = Solver(program, "closed", ("int",))
-    from godelmachine.logic.obligations import expected_cost
-
-    mean = expected_cost(kernel, closed, "=", [((0,), Fraction(4))])
+    mean = mean_cost(kernel, closed, "=", [((0,), Fraction(4))])
     assert str(mean.statement) == f"(= (mean-cost {program_prefix(program)}.closed) 4.0)"
     with pytest.raises(Refused) as wrong:
-        expected_cost(kernel, closed, "=", [((0,), Fraction(5))])
+        mean_cost(kernel, closed, "=", [((0,), Fraction(5))])
     assert wrong.value.status == "refuted"
     with pytest.raises(Refused, match="not the pointwise bound"):
         kernel.expect_bound(program, "closed", ["int"], "cost", "=", [((0,), Fraction(5))], mean)

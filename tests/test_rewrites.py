@@ -11,11 +11,9 @@ from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.logic.semantics import loop_base
-from godelmachine.logic.obligations import (
-    Solver, cost_not_greater, expected_cost, no_new_traps, prove_by_induction, same_results,
-)
 from godelmachine.logic.terms import BOOL, INT, Add, And, Eq, Implies, Le, Mul, app, int_, sym
-from logic_helpers import sum_axioms
+from godelmachine.search.obligations import Solver
+from logic_helpers import induction, mean_cost, obligation, sum_axioms
 
 SUMS = """
 (define (sum n) (for (i 1 n) (acc 0) (+ acc i)))
@@ -73,7 +71,7 @@ def loop_lemma(kernel: Kernel, s: Solver, bound: int, hi_shift: int = 0):
     k = sym("k", INT)
     acc, ok, cost = (app(f"{base}.{f}", [int_(1), int_(0), k], sort) for f, sort in (("acc0", INT), ("ok", BOOL), ("cost", INT)))
     predicate = Implies(Le(k, int_(bound)), And(Eq(Mul(int_(2), acc), Mul(k, Add(k, int_(1)))), ok, Eq(cost, Mul(int_(2), k))))
-    return prove_by_induction(kernel, predicate, "k", [definition])
+    return induction(kernel, predicate, "k", [definition])
 
 
 def in_range(lo: int, hi: int):
@@ -86,18 +84,18 @@ def test_sum_loop_against_its_closed_form(kernel: Kernel) -> None:
     bound = 3_000_000_000  # n(n+1) stays below 2^63 up to here
     lemma = loop_lemma(kernel, loop, bound)
     extra = in_range(0, bound)
-    assert no_new_traps(kernel, loop, closed, extra=extra, lemmas=[lemma]).rule == "smt"
-    assert same_results(kernel, loop, closed, extra=extra, lemmas=[lemma]).rule == "smt"
+    assert obligation("no-new-traps", kernel, loop, closed, extra=extra, lemmas=[lemma]).rule == "smt"
+    assert obligation("same-results", kernel, loop, closed, extra=extra, lemmas=[lemma]).rule == "smt"
     small = Kernel(sum_axioms())
-    mean_loop = expected_cost(small, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[loop_lemma(small, loop, 10**6)])
-    mean_closed = expected_cost(small, closed, "=", [((0,), Fraction(4))])
+    mean_loop = mean_cost(small, loop, "=", [((0,), Fraction(2)), ((1,), Fraction(2))], lemmas=[loop_lemma(small, loop, 10**6)])
+    mean_closed = mean_cost(small, closed, "=", [((0,), Fraction(4))])
     assert str(mean_loop.statement).endswith("(+ (* 2.0 (uniform-moment 1 0 1000000)) 2.0))")
     assert str(mean_closed.statement).endswith(" 4.0)")
     # The closed form costs 4 steps, the loop 2 + 2n: more at n = 0 and n = 1, so the pointwise
     # cost obligation must not be proved. (With the loop's quantified definitions Z3 finds no
     # model within a small budget: the refusal is `unknown`, which is still a refusal.)
     with pytest.raises(Refused) as not_pointwise:
-        cost_not_greater(kernel, loop, closed, extra=extra, lemmas=[lemma], rlimit=2_000_000)
+        obligation("cost-not-greater", kernel, loop, closed, extra=extra, lemmas=[lemma], rlimit=2_000_000)
     assert not_pointwise.value.status in ("refuted", "unknown")
     assert run(closed.program, "solve", (0,)).steps > run(loop.program, "solve", (0,)).steps
 
@@ -107,7 +105,7 @@ def test_closed_form_that_overflows_where_the_loop_does_not(kernel: Kernel) -> N
     bound = 4_000_000_000  # the loop's sums stay below 2^63; n(n+1) does not
     lemma = loop_lemma(kernel, loop, bound)
     with pytest.raises(Refused) as refused:
-        no_new_traps(kernel, loop, closed, extra=in_range(0, bound), lemmas=[lemma])
+        obligation("no-new-traps", kernel, loop, closed, extra=in_range(0, bound), lemmas=[lemma])
     assert refused.value.status == "refuted"
     n = int(dict(refused.value.counterexample)["x0"])
     assert 3_037_000_499 <= n <= bound
@@ -117,40 +115,40 @@ def test_closed_form_that_overflows_where_the_loop_does_not(kernel: Kernel) -> N
 def test_off_by_one_loop_bound_is_refuted(kernel: Kernel) -> None:
     closed, short = solver(SUMS, "closed"), solver(SUMS, "off-by-one")
     with pytest.raises(Refused) as refused:
-        same_results(kernel, closed, short, extra=in_range(0, 1000))
+        obligation("same-results", kernel, closed, short, extra=in_range(0, 1000))
     assert refused.value.status == "refuted"
     n = int(dict(refused.value.counterexample)["x0"])
     assert run(closed.program, "solve", (n,)).value != run(short.program, "solve", (n,)).value
     loop, short_bits = solver(POPCOUNT, "popcount", ("word",)), solver(POPCOUNT, "popcount-short", ("word",))
     with pytest.raises(Refused) as bits:
-        same_results(kernel, loop, short_bits)
+        obligation("same-results", kernel, loop, short_bits)
     x = Word(int(dict(bits.value.counterexample)["x0"][2:], 16))
     assert x.bits >> 31 == 1 and run(loop.program, "solve", (x,)).value != run(short_bits.program, "solve", (x,)).value
 
 
 def test_popcount_loop_against_swar(kernel: Kernel) -> None:
     loop, swar = solver(POPCOUNT, "popcount", ("word",)), solver(POPCOUNT, "swar", ("word",))
-    assert same_results(kernel, loop, swar).rule == "smt"
-    assert no_new_traps(kernel, loop, swar).rule == "smt"
-    assert cost_not_greater(kernel, loop, swar).rule == "smt"
+    assert obligation("same-results", kernel, loop, swar).rule == "smt"
+    assert obligation("no-new-traps", kernel, loop, swar).rule == "smt"
+    assert obligation("cost-not-greater", kernel, loop, swar).rule == "smt"
 
 
 def test_swar_with_one_wrong_mask_is_refuted(kernel: Kernel) -> None:
     loop, bad = solver(POPCOUNT, "popcount", ("word",)), solver(POPCOUNT, "swar-bad-mask", ("word",))
     with pytest.raises(Refused) as refused:
-        same_results(kernel, loop, bad)
+        obligation("same-results", kernel, loop, bad)
     x = Word(int(dict(refused.value.counterexample)["x0"][2:], 16))
     assert run(loop.program, "solve", (x,)).value != run(bad.program, "solve", (x,)).value
 
 
 def test_clearing_the_lowest_set_bit(kernel: Kernel) -> None:
     loop, trick = solver(LOWEST, "clear-lowest-loop", ("word",)), solver(LOWEST, "clear-lowest", ("word",))
-    assert same_results(kernel, loop, trick).rule == "smt"
-    assert cost_not_greater(kernel, loop, trick).rule == "smt"
+    assert obligation("same-results", kernel, loop, trick).rule == "smt"
+    assert obligation("cost-not-greater", kernel, loop, trick).rule == "smt"
 
 
 def test_a_rewrite_wrong_on_one_input_of_two_to_the_32(kernel: Kernel) -> None:
     trick, almost = solver(LOWEST, "clear-lowest", ("word",)), solver(LOWEST, "clear-lowest-but-one", ("word",))
     with pytest.raises(Refused) as refused:
-        same_results(kernel, trick, almost)
+        obligation("same-results", kernel, trick, almost)
     assert refused.value.counterexample == (("x0", "#xdeadbeef"),)

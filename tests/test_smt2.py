@@ -9,8 +9,8 @@ from pathlib import Path
 
 from godelmachine.lang.program import Program
 from godelmachine.logic.kernel import Kernel, rewrite_rules, unfold, z3_premises
-from godelmachine.logic.obligations import Solver, obligation_goal
 from godelmachine.logic.smt import to_smt2
+from godelmachine.search.obligations import Solver, obligation_goal
 from logic_helpers import sum_axioms
 
 POPCOUNT = open(Path(__file__).resolve().parent.parent / "examples" / "popcount.gm").read()

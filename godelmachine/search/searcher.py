@@ -32,22 +32,31 @@ as much as the last one did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from godelmachine.lang.interpreter import run
-from godelmachine.lang.primitives import BASE as BASE_PRIMITIVES, Primitive, PrimitiveTable
+from godelmachine.lang.primitives import BASE as BASE_PRIMITIVES
+from godelmachine.lang.primitives import Primitive
 from godelmachine.lang.program import Program
 from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
-from godelmachine.logic.obligations import Solver
-from godelmachine.logic.switch import InvalidSwitchprog, Switch, Switchprog, licence, share_of, switch_time, target_readings
-from godelmachine.logic.terms import Le, app, real, INT, mk
+from godelmachine.logic.switch import (
+    InvalidSwitchprog,
+    Switch,
+    Switchprog,
+    licence,
+    share_of,
+    switch_time,
+    target_readings,
+)
+from godelmachine.logic.terms import INT, Le, app, mk, real
 from godelmachine.search import candidates as generators
 from godelmachine.search import tactics
+from godelmachine.search.obligations import Solver
 from godelmachine.search.tactics import Budget, OutOfBudget, SwitchContext
 
 TECHNIQUES = Path(__file__).resolve().parent / "techniques"

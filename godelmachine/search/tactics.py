@@ -25,16 +25,43 @@ from typing import Any, Callable, Sequence
 from godelmachine.lang.interpreter import run
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import (
-    RLIMIT_PER_STEP, Kernel, Refused, Theorem, monomial, solver_constant, support, support_points,
+    RLIMIT_PER_STEP,
+    Kernel,
+    Refused,
+    Theorem,
+    induction_goals,
+    monomial,
+    solver_constant,
+    support,
+    support_points,
 )
-from godelmachine.logic.kernel import induction_goals
-from godelmachine.logic.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.logic.semantics import SORTS, is_loop_symbol
 from godelmachine.logic.switch import target_statement
 from godelmachine.logic.terms import (
-    BOOL, INT, REAL, show, Add, And, Eq, Implies, Le, Lt, Mul, Term, ToReal, app, forall, int_, mk, quantified_body, real,
-    substitute, subterms, sym,
+    BOOL,
+    INT,
+    REAL,
+    Add,
+    And,
+    Eq,
+    Implies,
+    Le,
+    Lt,
+    Mul,
+    Term,
+    ToReal,
+    app,
+    forall,
+    int_,
+    mk,
+    quantified_body,
+    real,
+    show,
+    substitute,
+    subterms,
+    sym,
 )
+from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
 
 SMALL_SUPPORT = 64  # supports this small are proved about by evaluation on every instance
 
@@ -460,7 +487,7 @@ def refine(ctx: SwitchContext, side: Solver, relation: str, coefficients: list, 
     """Shift the model's constant term (for the counterexample's finite values) past the
     counterexample's real cost, by `margin` times the miss: a bound need not be tight, and
     galloping finds a valid one in a few rounds where Z3 would offer the next-worst input."""
-    from godelmachine.logic.obligations import value_of
+    from godelmachine.search.obligations import value_of
 
     dist = ctx.distribution
     values = dict(counterexample)

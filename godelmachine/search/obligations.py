@@ -1,26 +1,26 @@
-"""Untrusted: rewrite obligations, stated and proved with the kernel's rules (it only builds goals).
+"""Untrusted: the rewrite obligations' goals, and a search for counterexamples to them.
 
+Nothing here is trusted: it builds the goals that the proof searcher (search/tactics.py)
+hands to the kernel's rules, and looks for inputs on which the programs, run, break a goal.
 For an old and a new program with the same entry function, over a domain of inputs:
 
-    (i)   no_new_traps     forall x in dom. old.ok(x) => new.ok(x)
-    (ii)  same_results     forall x in dom. old.ok(x) => new.val(x) = old.val(x)
-    (iii) cost_not_greater forall x in dom. old.ok(x) => new.cost(x) <= old.cost(x)
-    (iv)  expected_cost    (mean-cost P) R sum c_m E[x^m], from forall x in supp. P.cost(x) R sum c_m x^m
+    (i)   no-new-traps     forall x in dom. old.ok(x) => new.ok(x)
+    (ii)  same-results     forall x in dom. old.ok(x) => new.val(x) = old.val(x)
+    (iii) cost-not-greater forall x in dom. old.ok(x) => new.cost(x) <= old.cost(x)
 
 `dom` is the parameters' type ranges (integers within [INT_MIN, INT_MAX]) and any extra
-condition. Lemmas (for instance a loop invariant proved by induction) can be cited.
+condition (the support of the instance distribution).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 from godelmachine.lang.values import INT_MAX, INT_MIN
 from godelmachine.logic.kernel import Kernel, Refused, Theorem, steps_for
 from godelmachine.logic.semantics import SORTS, FunctionSemantics
-from godelmachine.logic.terms import And, Eq, Implies, Le, Term, forall, int_, mk, real, substitute, sym, ToReal, Add, Mul
+from godelmachine.logic.terms import And, Eq, Implies, Le, Term, forall, int_, mk, substitute, sym
 
 
 @dataclass(frozen=True)
@@ -99,35 +99,6 @@ def obligation_goal(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: 
         raise ValueError(f"unknown obligation {kind!r}")
     goal = forall(variables(old.types), Implies(And(domain(old.types, args, extra), old_ok), claim))
     return goal, needed
-
-
-def prove_obligation(kind: str, kernel: Kernel, old: Solver, new: Solver, extra: Term | None = None,
-                     lemmas: Sequence[Theorem] = (), rlimit: int | None = None) -> Theorem:
-    """The obligation's theorem; if Z3 answers unknown, a search for a counterexample that
-    running both programs confirms turns the refusal into `refuted`, with that input."""
-    goal, definitions = obligation_goal(kind, kernel, old, new, extra)
-    premises = [*definitions, *lemmas]
-    budget = rlimit or kernel.rlimit
-    spent = 0
-    if any(quantified(p) for p in premises):  # Z3 rarely finds models then: look for one first
-        found = search_counterexample(kind, kernel, goal, old, new, premises, budget)
-        if found is not None and found[0]:
-            raise Refused("smt", "refuted", "a counterexample on ground instances of the premises, confirmed "
-                          "on the programs", *found)
-        spent = found[1] if found is not None else 0
-    try:
-        return kernel.smt(goal, premises, budget)
-    except Refused as refusal:
-        refusal.cost += spent
-        raise
-
-
-def quantified(theorem: Theorem) -> bool:
-    """Does Z3 get a quantified formula from this premise (a lemma, or a loop definition)?"""
-    from godelmachine.logic.kernel import rewrite_rules, z3_premises
-
-    return any(t.kind == "forall" or (t.kind == "app" and t.name == "and" and any(a.kind == "forall" for a in t.args))
-               for t in z3_premises([theorem], rewrite_rules([theorem])))
 
 
 def search_counterexample(kind: str, kernel: Kernel, goal: Term, old: Solver, new: Solver,
@@ -252,54 +223,3 @@ def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence
 
 
 CONFIRM_BUDGET = 10_000_000
-
-
-def no_new_traps(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
-    return prove_obligation("no-new-traps", kernel, old, new, **options)
-
-
-def same_results(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
-    return prove_obligation("same-results", kernel, old, new, **options)
-
-
-def cost_not_greater(kernel: Kernel, old: Solver, new: Solver, **options: Any) -> Theorem:
-    return prove_obligation("cost-not-greater", kernel, old, new, **options)
-
-
-Polynomial = Sequence[tuple[tuple[int, ...], Fraction]]
-
-
-def polynomial_term(kernel: Kernel, solver: Solver, coefficients: Polynomial) -> Term:
-    from godelmachine.logic.kernel import monomial
-
-    dist = kernel.instance(solver.types)
-    parts = [Mul(real(c), monomial(dist, m)) for m, c in coefficients]
-    return Add(*parts) if parts else real(0)
-
-
-def prove_by_induction(kernel: Kernel, predicate: Term, variable: str, premises: Sequence[Theorem],
-                       rlimit: int | None = None) -> Theorem:
-    """forall k >= 0. P(k): the base and the step each by smt from `premises`, then induction."""
-    from godelmachine.logic.kernel import induction_goals
-
-    base_goal, step_goal, _ = induction_goals(predicate, variable)
-    base = kernel.smt(base_goal, premises, rlimit)
-    step = kernel.smt(step_goal, premises, rlimit)
-    return kernel.induction(predicate, variable, base, step)
-
-
-def expected_cost(kernel: Kernel, solver: Solver, relation: str, coefficients: Polynomial,
-                  lemmas: Sequence[Theorem] = (), rlimit: int | None = None) -> Theorem:
-    """(mean-cost P) R sum c_m E[x^m], from the same bound on the cost at every instance."""
-    from godelmachine.logic.kernel import support
-
-    dist = kernel.instance(solver.types)
-    _, integrand = kernel.target(solver.program, solver.name, solver.types, "cost")
-    pointwise = forall(dist.variables, Implies(support(dist), mk(relation, integrand, polynomial_term(kernel, solver, coefficients))))
-    definition = kernel.definition(solver.program, solver.name, solver.types)
-    premise = kernel.smt(pointwise, [definition, *lemmas], rlimit)
-    return kernel.expect_bound(solver.program, solver.name, solver.types, "cost", relation, coefficients, premise)
-
-
-__all__ = ["Solver", "no_new_traps", "same_results", "cost_not_greater", "expected_cost", "obligation_goal",
-           "prove_by_induction", "ToReal"]
