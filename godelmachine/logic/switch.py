@@ -86,6 +86,11 @@ class Switchprog:
     def share_after(self, share: Fraction) -> Fraction:
         return share if self.share is None else self.share
 
+    @classmethod
+    def of(cls, switchprog: dict[str, Any]) -> "Switchprog":
+        """The rule's switchprog from the searcher's dict: `definitions` (datums) and `share`."""
+        return cls(tuple(switchprog.get("definitions", ())), switchprog.get("share"))
+
 
 def valid_share(share: Any) -> Fraction:
     """A search share: a fraction with 0 <= s < 1 (InvalidSwitchprog otherwise)."""

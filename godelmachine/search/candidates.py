@@ -46,7 +46,7 @@ def replace_definitions(program: Program, switchprog: Switchprog) -> Program:
     (godelmachine/logic/switch.py), for a switchprog given as a dict."""
     from godelmachine.logic.switch import Switchprog as Rule
 
-    return Rule(tuple(switchprog.get("definitions", ())), switchprog.get("share")).apply(program)
+    return Rule.of(switchprog).apply(program)
 
 
 # --- algebraic simplification ------------------------------------------------------------

@@ -293,7 +293,7 @@ class Searcher:
     @staticmethod
     def rule(switchprog: dict[str, Any]) -> Switchprog:
         """The switchprog as the switch rule reads it."""
-        return Switchprog(tuple(switchprog.get("definitions", ())), switchprog.get("share"))
+        return Switchprog.of(switchprog)
 
     def encode(self, switchprog: dict[str, Any]) -> Any:
         parts = list(switchprog.get("definitions", []))
