@@ -64,7 +64,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
-from godelmachine.lang.interpreter import deep_recursion, run
+from godelmachine.lang.execute import deep_recursion, run
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Nil, Pair, Trap, Word, make_list, show, values_equal

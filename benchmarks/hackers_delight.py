@@ -140,7 +140,7 @@ def program_instructions(program: Any) -> int | None:
 
 
 def mean_steps(program: Any, sample: list[tuple]) -> float:
-    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.execute import run
 
     return sum(run(program, "solve", args, budget=10**7).steps for args in sample) / len(sample)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from godelmachine.lang.compiler import compiled
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 

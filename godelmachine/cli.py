@@ -57,7 +57,7 @@ def eval_command(
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
     """Run a program's entry function and print its value and exact step count."""
-    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.execute import run
     from godelmachine.lang.program import Program
     from godelmachine.lang.reader import read, to_value
 

@@ -26,10 +26,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 from godelmachine.errors import UserError
 from godelmachine.lang.compiler import compiled
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
+from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.primitives import BASE, ProgramValue
 from godelmachine.lang.program import Program
-from godelmachine.lang.reference import Outcome
 from godelmachine.lang.values import MAX_VALUE_SIZE, Nil, Pair, Procedure, Word, show, value_size
 
 TRAPS = frozenset({"int-overflow", "division-by-zero", "type-error", "arity", "shift-range", "empty-list",
@@ -171,8 +171,8 @@ def read_axioms(text: str) -> None:
 def read_term(text: str) -> None:
     import z3
 
-    from godelmachine.logic.reader import parse_term
     from godelmachine.logic.smt import Translator
+    from godelmachine.logic.smtlib import parse_term
 
     try:
         term = parse_term(text, shipped_axioms().signature.copy(), source="fuzz.term")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
+from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import read, to_value
-from godelmachine.lang.reference import Outcome
 from godelmachine.lang.values import show
 
 

@@ -84,14 +84,14 @@ def test_state_facts_need_confirmation() -> None:
 
 @pytest.mark.parametrize("value", [Fraction(1, 3), Fraction(-7, 2), Fraction(5), Fraction(0)])
 def test_a_rational_constant_reads_back_as_the_constant_that_show_wrote(value):
-    from godelmachine.logic.reader import Signature, parse_term
-    from godelmachine.logic.terms import real, show
+    from godelmachine.logic.smtlib import Signature, parse_term
+    from godelmachine.logic.terms import real, smtlib
 
-    assert parse_term(show(real(value)), Signature()) is real(value)
+    assert parse_term(smtlib(real(value)), Signature()) is real(value)
 
 
 def test_a_division_by_a_zero_constant_is_not_read_as_a_constant():
-    from godelmachine.logic.reader import Signature, parse_term
+    from godelmachine.logic.smtlib import Signature, parse_term
 
     term = parse_term("(/ 1.0 0.0)", Signature())
     assert not term.is_const and term.name == "/"

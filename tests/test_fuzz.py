@@ -38,7 +38,7 @@ from fuzz_targets import (
 )
 from godelmachine.errors import UserError
 from godelmachine.lang import compiler
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.primitives import TYPES
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import MAX_CALL_DEPTH, MAX_VALUE_SIZE, Word
@@ -345,7 +345,7 @@ def test_regression_terms_that_crashed_the_reader_or_z3(term: str, message: str)
 
 
 def read_term_strict(text: str) -> None:
-    from godelmachine.logic.reader import Signature, parse_term
+    from godelmachine.logic.smtlib import Signature, parse_term
 
     parse_term(text, Signature())
 

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import hackers_delight as suite
 from godelmachine import load_task
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 

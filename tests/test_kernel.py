@@ -155,7 +155,7 @@ def test_evaluation_on_a_finite_domain(kernel: Kernel) -> None:
     base = function_base(fib, "fib")
     goal = And(Eq(app(f"{base}.val", [int_(7)], INT), int_(13)), Eq(app(f"{base}.cost", [int_(1)], INT), int_(3)))
     assert kernel.smt(goal, [facts]).statement is goal
-    assert facts.cost == sum(__import__("godelmachine.lang.interpreter", fromlist=["run"]).run(fib, "fib", (n,)).steps for n in range(8))
+    assert facts.cost == sum(__import__("godelmachine.lang.execute", fromlist=["run"]).run(fib, "fib", (n,)).steps for n in range(8))
     with pytest.raises(Refused) as refused:
         kernel.evaluation(fib, "fib", ["int"], [[30]], budget=1000)
     assert refused.value.status == "unknown" and refused.value.cost == 1000

@@ -30,7 +30,7 @@ from godelmachine.logic.terms import (
     exists,
     forall,
     int_,
-    show,
+    smtlib,
     subterms,
     sym,
 )
@@ -195,14 +195,14 @@ def test_6_expect_bound_takes_only_relations_that_carry_to_means(kernel: Kernel)
         kernel.expect_bound(program, "c", ["int"], "cost", "distinct", [], pointwise)
     with pytest.raises(Refused, match="relation"):
         kernel.expect_bound(program, "c", ["int"], "cost", "bvult", [], pointwise)
-    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.execute import run
 
     steps = run(program, "c", (0,)).steps
     for relation in ("=", "<=", ">="):
         exact = kernel.smt(forall(dist.variables, Implies(support(dist), mk(relation, integrand, real(steps)))),
                            [kernel.definition(program, "c", ["int"])])
         made = kernel.expect_bound(program, "c", ["int"], "cost", relation, [((0,), Fraction(steps))], exact)
-        assert show(made.statement).startswith(f"({relation} (mean-cost")
+        assert smtlib(made.statement).startswith(f"({relation} (mean-cost")
 
 
 # --- 7. certificate replay crashed ------------------------------------------------------
@@ -266,7 +266,7 @@ def test_state_facts_are_made_only_by_the_kernel_with_a_reading_or_a_confirmatio
     reading = StateReading(3, "clock", 99)
     with pytest.raises(Refused, match="not confirmed"):
         kernel.confirmed_state(reading, lambda r: False)
-    assert show(kernel.confirmed_state(reading, lambda r: True).statement) == "(= (state.clock 3) 99)"
+    assert smtlib(kernel.confirmed_state(reading, lambda r: True).statement) == "(= (state.clock 3) 99)"
 
 
 # --- found by the kernel fuzzer ---------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import read, to_value
 from godelmachine.lang.values import Word, make_list, show

@@ -15,7 +15,7 @@ import pytest
 
 from cli_helpers import gm
 from conftest import BANDIT_LIFETIME
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 from godelmachine.machine.machine import Machine

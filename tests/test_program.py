@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from godelmachine.errors import UserError
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 
 SOURCE = """

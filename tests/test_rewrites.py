@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 from godelmachine.logic.kernel import Kernel, Refused

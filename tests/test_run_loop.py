@@ -142,7 +142,7 @@ def test_a_proven_switch_that_raises_the_share_is_accounted_from_its_clock(tmp_p
     solver step, plus what it was owed at the switch under the old share: the new solver keeps
     (1 - s')(L - t1) steps, less that balance (on totals the searcher took (s' - s)/(1 - s') t1
     steps more)."""
-    from godelmachine.lang.interpreter import deep_recursion
+    from godelmachine.lang.execute import deep_recursion
     from godelmachine.lang.reader import read, to_value
     from godelmachine.search.submit import submit
 

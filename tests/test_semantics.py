@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Nil, Pair, Word

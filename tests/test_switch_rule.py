@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from godelmachine.lang.interpreter import deep_recursion
+from godelmachine.lang.execute import deep_recursion
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import make_list
 from godelmachine.logic.certificates import check_certificate, derivation

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from godelmachine.logic.reader import Signature, parse_term
 from godelmachine.logic.smt import prove
+from godelmachine.logic.smtlib import Signature, parse_term
 from godelmachine.logic.terms import (
     BOOL,
     BUILTINS,
@@ -20,8 +20,8 @@ from godelmachine.logic.terms import (
     forall,
     int_,
     mk,
-    show,
     simplify,
+    smtlib,
     sym,
     upper_bound,
 )
@@ -69,7 +69,7 @@ def test_simplification_is_an_identity(term: Term) -> None:
     """Rebuilding a term with the simplifying constructors gives an equal term, by Z3."""
     simplified = simplify(term)
     goal = forall([("x", BV32), ("y", BV32), ("n", INT), ("m", INT)], mk("=", term, simplified))
-    assert prove([], goal, 5_000_000).proved, (show(term), show(simplified))
+    assert prove([], goal, 5_000_000).proved, (smtlib(term), smtlib(simplified))
 
 
 @settings(max_examples=300)
@@ -77,21 +77,21 @@ def test_simplification_is_an_identity(term: Term) -> None:
 def test_upper_bound_is_sound(term: Term) -> None:
     bound = upper_bound(term)
     goal = forall([("x", BV32), ("y", BV32)], raw("bvule", term, bv(bound)))
-    assert prove([], goal, 5_000_000).proved, (show(term), bound)
+    assert prove([], goal, 5_000_000).proved, (smtlib(term), bound)
 
 
 @settings(max_examples=300)
 @given(st.one_of(bv_terms(mk), int_terms(mk)))
 def test_show_then_read_gives_the_same_term(term: Term) -> None:
     scope = {"x": X, "y": Y, "n": N, "m": M}
-    assert parse_term(show(term), Signature(), scope) is term
+    assert parse_term(smtlib(term), Signature(), scope) is term
 
 
 def test_shared_subterms_print_once() -> None:
     t = X
     for _ in range(40):  # a term with 2^40 paths: its text must stay small
         t = raw("bvadd", t, t)
-    text = show(t)
+    text = smtlib(t)
     assert len(text) < 3000 and text.count("let") == 39  # every bvadd but the outermost is shared
     assert parse_term(text, Signature(), {"x": X}) is t
 
@@ -100,14 +100,14 @@ def test_quantifiers_declarations_and_reals() -> None:
     signature = Signature()
     signature.declare("f", (INT,), INT)
     t = parse_term("(forall ((k Int)) (=> (>= k 0) (> (f k) (- 3))))", signature)
-    assert t.kind == "forall" and show(t) == "(forall ((k Int)) (=> (>= k 0) (> (f k) (- 3))))"
-    assert show(parse_term("(+ 1 2.5)", signature)) == "(+ 1.0 (/ 5.0 2.0))" or parse_term("(+ 1 2.5)", signature).is_const
+    assert t.kind == "forall" and smtlib(t) == "(forall ((k Int)) (=> (>= k 0) (> (f k) (- 3))))"
+    assert smtlib(parse_term("(+ 1 2.5)", signature)) == "(+ 1.0 (/ 5.0 2.0))" or parse_term("(+ 1 2.5)", signature).is_const
     assert app("f", [int_(1)], INT).sort == INT and const(True, BOOL) is parse_term("true", signature)
     assert set(BUILTINS) >= {"bvadd", "bv2nat", "(_ int2bv 32)", "ite", "=>"}
 
 
 def test_a_non_ascii_symbol_prints_quoted_and_reads_back() -> None:
     e = sym("é", INT)
-    text = show(raw("+", e, e))
+    text = smtlib(raw("+", e, e))
     assert "|é|" in text
     assert parse_term(text, Signature(), {"é": e}) is raw("+", e, e)

@@ -70,8 +70,8 @@ def test_a_stale_count_is_caught() -> None:
     kernel = LOGIC / "kernel.py"
     text = (f"## The trusted core\n\n| file | lines | for |\n| --- | ---: | --- |\n"
             f"| `godelmachine/logic/kernel.py` | {lines(kernel) + 1} | the rules |\n"
-            f"| `godelmachine/logic/smt.py`, `reader.py` | {lines(LOGIC / 'smt.py') + lines(LOGIC / 'reader.py')} | Z3 |\n"
+            f"| `godelmachine/logic/smt.py`, `smtlib.py` | {lines(LOGIC / 'smt.py') + lines(LOGIC / 'smtlib.py')} | Z3 |\n"
             f"\n## Next\n")
     rows = table(text)
-    assert [files for files, _ in rows] == [[kernel], [LOGIC / "smt.py", LOGIC / "reader.py"]]
+    assert [files for files, _ in rows] == [[kernel], [LOGIC / "smt.py", LOGIC / "smtlib.py"]]
     assert len(stale_rows(rows)) == 1 and "kernel.py" in stale_rows(rows)[0]

@@ -20,10 +20,10 @@ from godelmachine.errors import GMError, UserError
 from godelmachine.logic.axioms import assumptions_of, load_axioms, reserved
 from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.logic.points import POINTS, Undetermined, evaluate, evaluate_on_points
-from godelmachine.logic.reader import Signature, parse_term
 from godelmachine.logic.semantics import function_base
 from godelmachine.logic.smt import prove
-from godelmachine.logic.terms import Term, bv, int_, mk, show, substitute, sym
+from godelmachine.logic.smtlib import Signature, parse_term
+from godelmachine.logic.terms import Term, bv, int_, mk, smtlib, substitute, sym
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
 from godelmachine.machine.verify import verify_log
@@ -263,4 +263,4 @@ def test_the_point_evaluator_agrees_with_z3(term: Term, x: int, y: int, n: int, 
     except Undetermined:  # a division by zero: SMT-LIB leaves it unspecified
         return
     ground = substitute(term, {sym(k, v.sort): v for k, v in env.items()})
-    assert prove([], mk("=", ground, value), 2_000_000).proved, (show(term), env, show(value))
+    assert prove([], mk("=", ground, value), 2_000_000).proved, (smtlib(term), env, smtlib(value))

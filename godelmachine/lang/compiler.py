@@ -14,7 +14,7 @@ Each definition becomes one Python function, in one of two modes:
   decides `out-of-steps` exactly: when its budget check fails, no operation before it trapped
   (its type checks come no later than the reference's), so the reference would run out too.
 
-On any trap, either mode gives up, and `godelmachine.lang.interpreter.run` asks the reference
+On any trap, either mode gives up, and `godelmachine.lang.execute.run` asks the reference
 evaluator, whose outcome (reason, position, steps) is the definition.
 
 Types are tracked where they are known (literals, primitive results, `let` and loop
@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.primitives import BASE, UNBOXED_TYPES, Primitive, euclid_quotient, has_type
-from godelmachine.lang.reference import Outcome
 from godelmachine.lang.syntax import (
     COST_CALL,
     COST_FOR,

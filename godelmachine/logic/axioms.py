@@ -53,9 +53,9 @@ from godelmachine.lang.primitives import BASE
 from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, COST_LAMBDA
 from godelmachine.logic.points import POINTS, evaluate_on_points
-from godelmachine.logic.reader import Signature, TermReader, read_sexprs, symbol_of
 from godelmachine.logic.semantics import SORTS, instantiate_template
 from godelmachine.logic.smt import check_sat, prove
+from godelmachine.logic.smtlib import Signature, TermReader, read_sexprs, symbol_of
 from godelmachine.logic.terms import (
     BOOL,
     BV32,
@@ -69,8 +69,8 @@ from godelmachine.logic.terms import (
     forall,
     functions,
     int_,
-    show,
     simplify,
+    smtlib,
     sym,
 )
 from godelmachine.resources import data_dir
@@ -635,7 +635,7 @@ def environment_lemma(target: AxiomSet, axiom: Axiom, names: list[str]) -> Axiom
 
 def closed_formula(axiom: Axiom, earlier_user: list[Axiom]) -> Axiom:
     """A closed formula of the theories: proved by Z3, or tested and assumed, or refused."""
-    tested = evaluate_on_points(axiom.statement, seed=f"{axiom.name}\n{show(axiom.statement)}")
+    tested = evaluate_on_points(axiom.statement, seed=f"{axiom.name}\n{smtlib(axiom.statement)}")
     if tested.counterexample is not None:
         raise UserError(f"{axiom.name} is false at {tested.describe_counterexample()} (found by testing it on "
                         f"points: it is refused)", position(axiom))
@@ -690,7 +690,7 @@ def _trusting_proved(loaded: AxiomSet) -> AxiomSet:
 
 
 def describe(axiom: Axiom) -> str:
-    return f"{axiom.name} [{axiom.cls}, {axiom.status}] {axiom.source}:{axiom.line}: {show(axiom.statement)}"
+    return f"{axiom.name} [{axiom.cls}, {axiom.status}] {axiom.source}:{axiom.line}: {smtlib(axiom.statement)}"
 
 
 __all__ = ["Axiom", "AxiomSet", "Distribution", "Marginal", "load_axioms", "CLASSES", "describe", "reserved",

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 from godelmachine.lang.values import Word
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
-from godelmachine.logic.reader import Signature, declarations_signature, parse_term
+from godelmachine.logic.smtlib import Signature, declarations_signature, parse_term
 from godelmachine.logic.terms import INT, Term, declarations, sym
 
 
@@ -42,11 +42,11 @@ def derivation(theorem: Theorem) -> list[Theorem]:
 def certificate(theorem: Theorem) -> dict[str, Any]:
     order = derivation(theorem)
     index = {id(t): i for i, t in enumerate(order)}
-    from godelmachine.logic.terms import show
+    from godelmachine.logic.terms import smtlib
 
     nodes = [{
         "rule": t.rule,
-        "statement": show(t.statement),
+        "statement": smtlib(t.statement),
         "premises": [index[id(p)] for p in t.premises],
         "axioms": sorted(t.axioms),
         "args": dict(t.args),

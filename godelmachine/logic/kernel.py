@@ -73,7 +73,7 @@ from godelmachine.logic.terms import (
     mk,
     quantified_body,
     real,
-    show,
+    smtlib,
     substitute,
     sym,
 )
@@ -128,10 +128,10 @@ class Theorem:
         return dict(self.args)[name]
 
     def __str__(self) -> str:
-        return f"|- {show(self.statement)}   [{self.rule}]"
+        return f"|- {smtlib(self.statement)}   [{self.rule}]"
 
     def __repr__(self) -> str:
-        return f"Theorem({show(self.statement)!r}, rule={self.rule!r})"
+        return f"Theorem({smtlib(self.statement)!r}, rule={self.rule!r})"
 
 
 class Refused(Exception):
@@ -201,7 +201,7 @@ class Kernel:
         mapping = {sym(n, s): t for (n, s), t in zip(variables, terms)}
         statement = forall(variables[len(terms):], substitute(body, mapping))
         unambiguous("instantiate", statement)
-        return _theorem(statement, "instantiate", (theorem,), {"terms": [show(t) for t in terms]})
+        return _theorem(statement, "instantiate", (theorem,), {"terms": [smtlib(t) for t in terms]})
 
     def conjoin(self, *theorems: Theorem) -> Theorem:
         """A1, ..., An |- A1 & ... & An."""
@@ -230,7 +230,7 @@ class Kernel:
             raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
         unambiguous("smt", goal)
         result = self.prover(*smt_query(goal, premises), budget)
-        return self._from_smt("smt", result, goal, premises, {"goal": show(goal), "rlimit": budget})
+        return self._from_smt("smt", result, goal, premises, {"goal": smtlib(goal), "rlimit": budget})
 
     def _from_smt(self, rule: str, result: SmtResult, goal: Term, premises: Sequence[Theorem],
                   args: dict[str, Any]) -> Theorem:
@@ -249,7 +249,7 @@ class Kernel:
             raise Refused("induction", "invalid", "the base theorem is not P(0)")
         if step.statement is not step_goal:
             raise Refused("induction", "invalid", "the step theorem is not forall k >= 0. P(k) => P(k+1)")
-        return _theorem(conclusion, "induction", (base, step), {"variable": variable, "predicate": show(predicate)})
+        return _theorem(conclusion, "induction", (base, step), {"variable": variable, "predicate": smtlib(predicate)})
 
     # --- programs --------------------------------------------------------------------------
 
@@ -274,7 +274,7 @@ class Kernel:
                    budget: int, total: int | None = None) -> Theorem:
         """|- ok, value and cost of P.name at each point, by running the interpreter there
         (each run within `budget` steps, all of them within `total`)."""
-        from godelmachine.lang.interpreter import run
+        from godelmachine.lang.execute import run
 
         base = check_function("evaluation", program, name, types)
         facts, steps, shape = [], 0, None
@@ -299,7 +299,7 @@ class Kernel:
                 fact += [Eq(app(n, args, v.sort), v) for n, v in zip(names, values)]
             facts.append(And(*fact))
         args_record = {"program": program.digest, "function": name, "types": list(types),
-                       "points": [[show(value_term(v, t)) for v, t in zip(p, types)] for p in points], "budget": budget,
+                       "points": [[smtlib(value_term(v, t)) for v, t in zip(p, types)] for p in points], "budget": budget,
                        "total": limit}
         return _theorem(And(*facts), "evaluation", (), args_record, cost=steps, axioms=frozenset({"hw.forms"}))
 
@@ -546,7 +546,7 @@ def monomial(dist: Distribution, spec: Monomial) -> Term:
 
 
 def indicator_value(text: str, sort: str) -> Term:
-    from godelmachine.logic.reader import Signature, parse_term
+    from godelmachine.logic.smtlib import Signature, parse_term
 
     if not text.startswith("="):
         raise Refused("expect_bound", "invalid", f"an indicator is written =value, not {text!r}")

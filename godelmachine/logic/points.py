@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterator
 
-from godelmachine.logic.terms import BOOL, INT, REAL, Term, _fold, bv_width, const, show
+from godelmachine.logic.terms import BOOL, INT, REAL, Term, _fold, bv_width, const, smtlib
 
 POINTS = 10_000
 GRID = 2_000  # at most this many points of the edge values' grid come first
@@ -200,7 +200,7 @@ def evaluate_on_points(statement: Term, seed: str, count: int = POINTS) -> Teste
             answer = holds(values)
             if answer is False:
                 shrunk = shrink(values, sorts, holds)
-                shown = tuple((n, show(_const(v, s))) for n, s, v in zip(names, sorts, shrunk))
+                shown = tuple((n, smtlib(_const(v, s))) for n, s, v in zip(names, sorts, shrunk))
                 return Tested(tested + determined, False, shown)
             if answer is True:
                 determined += 1

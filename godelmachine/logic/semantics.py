@@ -1,7 +1,7 @@
 """The symbolic semantics: a program's outcome and exact step cost as terms over its inputs.
 
 Part of the trusted core. `define_function(program, name, param_types)` evaluates a
-definition symbolically, following the reference evaluator (`godelmachine/lang/reference.py`)
+definition symbolically, following the reference evaluator (`godelmachine/lang/interpreter.py`)
 form by form, and returns defining equations for three function symbols of the inputs:
 
     P.f.ok(x)   : Bool   the run ends with a value (no trap)
@@ -53,7 +53,7 @@ from godelmachine.lang.syntax import (
     free_variables,
 )
 from godelmachine.lang.values import MAX_CALL_DEPTH, Nil, Pair, Word
-from godelmachine.logic.reader import Signature, parse_term
+from godelmachine.logic.smtlib import Signature, parse_term
 from godelmachine.logic.terms import (
     BOOL,
     BV32,

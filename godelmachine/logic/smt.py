@@ -31,7 +31,7 @@ from godelmachine.logic.terms import (
     forall,
     names,
     quantified_body,
-    show,
+    smtlib,
     substitute,
     sym,
 )
@@ -253,7 +253,7 @@ def to_smt2(premises: Sequence[Term], goal: Term, comment: str = "") -> str:
     lines = [f"; {line}" for line in comment.splitlines()] if comment else []
     lines += ["(set-info :smt-lib-version 2.6)", "(set-option :produce-models true)"]
     lines += declarations(assertions)
-    lines += [f"(assert {show(a)})" for a in assertions]
+    lines += [f"(assert {smtlib(a)})" for a in assertions]
     lines += ["(check-sat)", "(exit)"]
     return "\n".join(lines) + "\n"
 

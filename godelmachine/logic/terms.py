@@ -62,10 +62,10 @@ class Term:
         return (Term, (self.kind, self.name, self.args, self.sort))
 
     def __repr__(self) -> str:
-        return show(self)
+        return smtlib(self)
 
     def __str__(self) -> str:
-        return show(self)
+        return smtlib(self)
 
     @property
     def is_const(self) -> bool:
@@ -633,7 +633,7 @@ def quantified_body(term: Term) -> tuple[tuple[tuple[str, str], ...], Term]:
 # --- printing ----------------------------------------------------------------------------
 
 
-def show_symbol(name: str) -> str:
+def smtlib_symbol(name: str) -> str:
     if name and all((c.isascii() and c.isalnum()) or c in "~!@$%^&*_-+=<>.?/" for c in name) and not name[0].isdigit():
         return name
     if "|" in name or "\\" in name:
@@ -641,7 +641,7 @@ def show_symbol(name: str) -> str:
     return "|" + name + "|"
 
 
-def show_const(t: Term) -> str:
+def smtlib_const(t: Term) -> str:
     v = t.name
     if t.sort == BOOL:
         return "true" if v else "false"
@@ -656,7 +656,7 @@ def show_const(t: Term) -> str:
     raise ValueError(f"no literal syntax for sort {t.sort}")
 
 
-def show(term: Term) -> str:
+def smtlib(term: Term) -> str:
     """SMT-LIB text; compound subterms used more than once are named by `let`."""
     return _Printer().top(term)
 
@@ -696,13 +696,13 @@ class _Printer:
         if not top and id(t) in names:
             return names[id(t)]
         if t.kind == "const":
-            return show_const(t)
+            return smtlib_const(t)
         if t.kind == "sym":
-            return show_symbol(t.name)
+            return smtlib_symbol(t.name)
         if t.kind in ("forall", "exists"):
-            variables = " ".join(f"({show_symbol(n)} {s})" for n, s in t.name)
+            variables = " ".join(f"({smtlib_symbol(n)} {s})" for n, s in t.name)
             return f"({t.kind} ({variables}) {_Printer().top(t.args[0])})"
-        head = t.name if t.name in BUILTINS else show_symbol(t.name)
+        head = t.name if t.name in BUILTINS else smtlib_symbol(t.name)
         if not t.args:
             return head
         return f"({head} {' '.join(self._text(a, names) for a in t.args)})"
@@ -724,5 +724,5 @@ def declarations(terms: Iterable[Term]) -> list[str]:
     lines = [f"(declare-sort {s} 0)" for s in sorted(sorts) if s not in (INT, REAL, BOOL) and not bv_width(s)]
     for name in sorted(funcs):
         args, result = funcs[name]
-        lines.append(f"(declare-fun {show_symbol(name)} ({' '.join(args)}) {result})")
+        lines.append(f"(declare-fun {smtlib_symbol(name)} ({' '.join(args)}) {result})")
     return lines

@@ -13,7 +13,7 @@ from godelmachine.errors import UserError
 from godelmachine.logic.certificates import derivation
 from godelmachine.logic.kernel import Theorem, smt_query
 from godelmachine.logic.smt import to_smt2
-from godelmachine.logic.terms import show
+from godelmachine.logic.terms import smtlib
 
 
 def export_smt2(log: Path, directory: Path) -> list[Path]:
@@ -31,7 +31,7 @@ def export_smt2(log: Path, directory: Path) -> list[Path]:
                 continue
             premises, goal = smt_query(node.statement, node.premises)
             comment = (f"{log}: switch {n}, certificate node {index} (rule smt, rlimit {node.arg('rlimit')})\n"
-                       f"goal: {show(node.statement)[:400]}\nunsat means the goal follows from the premises")
+                       f"goal: {smtlib(node.statement)[:400]}\nunsat means the goal follows from the premises")
             path = directory / f"switch-{n}-node-{index:03d}.smt2"
             path.write_text(to_smt2(premises, goal, comment=comment), encoding="utf-8")
             written.append(path)

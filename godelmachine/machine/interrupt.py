@@ -33,7 +33,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from godelmachine.lang.reference import Evaluator
+from godelmachine.lang.interpreter import Evaluator
 from godelmachine.lang.values import OutOfSteps
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that SIGINT ended

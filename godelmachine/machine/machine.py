@@ -27,16 +27,16 @@ import numpy as np
 
 from godelmachine import __version__
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
-from godelmachine.lang.interpreter import deep_recursion, run
+from godelmachine.lang.execute import deep_recursion, run
+from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.program import Program
-from godelmachine.lang.reference import Outcome
 from godelmachine.lang.values import Trap, show
 from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.semantics import function_base
 from godelmachine.logic.switch import mentioned_programs
-from godelmachine.logic.terms import show as show_term
+from godelmachine.logic.terms import smtlib
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
@@ -366,8 +366,8 @@ class Machine:
         theorems = derivation(event.theorem)
         record.update({
             "accepted": "proof",
-            "target_theorem": show_term(event.target.statement) if event.target else None,
-            "theorem": show_term(event.theorem.statement),
+            "target_theorem": smtlib(event.target.statement) if event.target else None,
+            "theorem": smtlib(event.theorem.statement),
             "certificate": certificate(event.theorem),
             "axioms_used": sorted(event.theorem.axioms),
             "assumptions": assumptions_of(self.axioms, event.theorem.axioms),

@@ -33,13 +33,12 @@ import numpy as np
 
 from godelmachine.errors import Pos, UserError
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.values import Nil, Pair, Trap, Word, show
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
-from godelmachine.logic.terms import BUILTINS, And, declarations
-from godelmachine.logic.terms import show as show_term
+from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
 
 TYPES = ("int", "word", "bool")
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
@@ -181,7 +180,7 @@ class Task:
         if loops:  # the reward rule loops: its loop functions, defined by primitive recursion
             lines[:0] = [line for line in declarations(list(loops)) if is_loop_symbol(line)]
             lines.append("; the reward rule's loops, defined by primitive recursion (a conservative definition)")
-            lines.append(f"(axiom reward-rule-loops {show_term(And(*loops))})")
+            lines.append(f"(axiom reward-rule-loops {smtlib(And(*loops))})")
         return lines
 
     def expected_reward(self, instance: tuple[Any, ...], output: Any) -> Fraction:
@@ -234,7 +233,7 @@ def rhs(sem: Any, which: str) -> str:
                               else sem.statement)
     for equation in body.args:
         if equation.args[0].name.endswith("." + which):
-            return show_term(equation.args[1])
+            return smtlib(equation.args[1])
     raise UserError(f"the reward rule has no {which}")
 
 

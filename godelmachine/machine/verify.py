@@ -32,7 +32,7 @@ from godelmachine.logic.axioms import AxiomSet, assumptions_of
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import RLIMIT_PER_STEP, Kernel, Refused, StateReading, Theorem, steps_for
 from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs
-from godelmachine.logic.terms import show
+from godelmachine.logic.terms import smtlib
 from godelmachine.machine.bounds import utility_figures
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import Task, builtin_tasks, load_task
@@ -194,8 +194,8 @@ def check_proven_switch(kernel: Kernel, record: dict[str, Any], before: Program,
     if clock > granted.deadline:
         raise VerifyFailed(f"the switch at clock {clock} is past the deadline {granted.deadline} its theorem covers")
     derived = {
-        "target_theorem": show(granted.target.statement),
-        "theorem": show(theorem.statement),
+        "target_theorem": smtlib(granted.target.statement),
+        "theorem": smtlib(theorem.statement),
         "axioms_used": sorted(theorem.axioms),
         "proof_size": len(nodes),
         "state_readings": [{"reading": node["args"]["reading"], "field": node["args"]["field"],

@@ -182,7 +182,7 @@ def breaks(kind: str, kernel: Kernel, old: Solver, new: Solver, inputs: Sequence
     """Do the two programs break the obligation at `inputs`? The new program is run; the old
     one is run too, or, when that would take too long, the fact needed about it (no trap,
     and its result differs from the new one's) is proved from the premises."""
-    from godelmachine.lang.interpreter import run
+    from godelmachine.lang.execute import run
     from godelmachine.lang.values import values_equal
     from godelmachine.logic.kernel import value_term
 

@@ -37,11 +37,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
+from godelmachine.lang.interpreter import Evaluator
 from godelmachine.lang.primitives import BASE as BASE_PRIMITIVES
 from godelmachine.lang.primitives import Primitive
 from godelmachine.lang.program import Program
-from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.switch import (

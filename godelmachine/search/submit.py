@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from godelmachine.lang.interpreter import Evaluator
 from godelmachine.lang.program import Program
-from godelmachine.lang.reference import Evaluator
 from godelmachine.lang.values import show
 from godelmachine.search.searcher import TECHNIQUES, Searcher, SwitchEvent
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from godelmachine.lang.interpreter import run
+from godelmachine.lang.execute import run
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import (
     RLIMIT_PER_STEP,
@@ -56,7 +56,7 @@ from godelmachine.logic.terms import (
     mk,
     quantified_body,
     real,
-    show,
+    smtlib,
     substitute,
     subterms,
     sym,
@@ -296,7 +296,7 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
                 proved.append(charged(budget, lambda: ctx.kernel.smt(case, cited, budget.rlimit(rlimit))))
             except Refused as refusal:  # the case's own value belongs to the counterexample
                 if refusal.counterexample:
-                    refusal.counterexample = tuple(sorted(refusal.counterexample + ((variable, show(value)),)))
+                    refusal.counterexample = tuple(sorted(refusal.counterexample + ((variable, smtlib(value)),)))
                 raise
         return charged(budget, lambda: ctx.kernel.smt(goal, proved, budget.rlimit(rlimit)))
     except Refused as refusal:
@@ -554,11 +554,11 @@ def _product(tables: list) -> list:
 
 
 def monomial_spec(dist: Distribution, case: list, int_index: int | None, degree: int) -> tuple:
-    from godelmachine.logic.terms import show
+    from godelmachine.logic.terms import smtlib
 
     spec: list[int | str] = [0] * len(dist.variables)
     for i, value in case:
-        spec[i] = "=" + show(value)
+        spec[i] = "=" + smtlib(value)
     if int_index is not None:
         spec[int_index] = degree
     return tuple(spec)

@@ -234,7 +234,7 @@ class TermReader:
                 return const(-a.name, a.sort)
             return builtin("-", const(0, a.sort), a) if a.sort in (INT, REAL) else self._fail(name, args, pos)
         if name == "/" and len(args) == 2 and all(a.is_const and a.sort in (INT, REAL) for a in args) and args[1].name:
-            return const(Fraction(args[0].name) / args[1].name, REAL)  # a rational literal, as terms.show writes it
+            return const(Fraction(args[0].name) / args[1].name, REAL)  # a rational literal, as terms.smtlib writes it
         if name in ("and", "or") and not args:
             raise UserError(f"{name} needs at least one argument", pos)
         if name in BUILTINS:
