@@ -27,6 +27,15 @@ os.environ["GODELMACHINE_AXIOMS"] = tempfile.mkdtemp(prefix="godelmachine-axioms
 BANDIT_LIFETIME = 400_000  # bandit switches at about 10,000 steps; a short life keeps the suite fast
 
 
+# name -> (its recorded log in tests/golden/, the `run` arguments); tests/test_golden_logs.py
+GOLDEN_RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bandit": ("bandit400k", ("bandit", "--lifetime", str(BANDIT_LIFETIME))),
+    "sum-to-n": ("sum-to-n", ("sum-to-n",)),
+    "rare": ("rare", ("rare",)),
+    "rare-empirical": ("rare-empirical", ("rare", "--lifetime", "2000000", "--accept", "empirical")),
+}
+
+
 def run_cli(task: str, log: Path, *options: str) -> dict:
     from cli_helpers import gm
 
@@ -39,11 +48,6 @@ def run_cli(task: str, log: Path, *options: str) -> dict:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
     """Real runs through the command line, each with its log on disk (about a minute in all)."""
     root = tmp_path_factory.mktemp("runs")
-    plan = {
-        "bandit": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
-        "bandit-again": ("bandit", "--lifetime", str(BANDIT_LIFETIME)),
-        "sum-to-n": ("sum-to-n",),
-        "rare": ("rare",),
-        "rare-empirical": ("rare", "--lifetime", "2000000", "--accept", "empirical"),
-    }
+    plan = {name: args for name, (_, args) in GOLDEN_RUNS.items()}
+    plan["bandit-again"] = plan["bandit"]
     return {name: (run_cli(args[0], root / f"{name}.jsonl", *args[1:]), root / f"{name}.jsonl") for name, args in plan.items()}
