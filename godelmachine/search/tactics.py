@@ -62,6 +62,7 @@ from godelmachine.logic.terms import (
     sym,
 )
 from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
+from godelmachine.search.polynomials import MAX_DEGREE, common_denominator, evaluate_poly, interpolate
 
 SMALL_SUPPORT = 64  # supports this small are proved about by evaluation on every instance
 
@@ -204,7 +205,6 @@ def bound_of(dist: Distribution) -> int:
 def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) -> Term | None:
     """Interpolate acc(k) and cost(k) at k = 0..MAX_DEGREE + 1 from the loop's own definition, and
     state them as a polynomial (scaled to integers) and a linear cost."""
-    from godelmachine.search.candidates import MAX_DEGREE
     from godelmachine.search.evaluate import LoopEvaluator
 
     evaluator = LoopEvaluator(statement)
@@ -222,9 +222,7 @@ def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) ->
     step = samples[1][2].name - samples[0][2].name
     if any(c.name != step * j for j, _, c in samples):
         return None  # the cost is not linear in k
-    scale = 1
-    for c in coefficients:
-        scale = scale * c.denominator // _gcd(scale, c.denominator)
+    scale = common_denominator(coefficients)
     poly = Add(*(Mul(int_(int(c * scale)), power(k, i)) for i, c in enumerate(coefficients) if c)) if any(coefficients) else int_(0)
     acc = app(f"{base}.acc0", [*head, k], INT)
     ok = app(f"{base}.ok", [*head, k], BOOL)
@@ -232,41 +230,11 @@ def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) ->
     return Implies(Le(k, int_(bound)), And(Eq(Mul(int_(scale), acc), poly), ok, Eq(cost, Mul(int_(step), k))))
 
 
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
-
-
 def power(x: Term, n: int) -> Term:
     result = int_(1)
     for _ in range(n):
         result = Mul(result, x)
     return result
-
-
-def interpolate(points: Sequence[tuple[int, int]]) -> list[Fraction]:
-    """Coefficients c0, c1, ... of the polynomial through the points (Lagrange, exact)."""
-    n = len(points)
-    coefficients = [Fraction(0)] * n
-    for i, (xi, yi) in enumerate(points):
-        basis = [Fraction(1)]
-        denominator = Fraction(1)
-        for j, (xj, _) in enumerate(points):
-            if i != j:
-                basis = [Fraction(0)] + basis
-                for d in range(len(basis) - 1):
-                    basis[d] -= xj * basis[d + 1]
-                denominator *= xi - xj
-        for d in range(n):
-            coefficients[d] += yi * basis[d] / denominator
-    while len(coefficients) > 1 and coefficients[-1] == 0:
-        coefficients.pop()
-    return coefficients
-
-
-def evaluate_poly(coefficients: Sequence[Fraction], x: int) -> Fraction:
-    return sum((c * x**i for i, c in enumerate(coefficients)), Fraction(0))
 
 
 # --- obligations and rewards ---------------------------------------------------------------
