@@ -346,22 +346,20 @@ class Searcher:
             raise OutOfSteps() from None
         return make_list(["proved", self.handle(result)])
 
-    # The arguments of each tactic that are theorem handles (or lists of them); the last
-    # argument is always the step budget.
-    HANDLE_ARGS = {"facts": (), "obligation": (1,), "reward-order": (0,), "rewards": (0,), "costs": (0,), "target": (0,)}
-
     def tactic(self, ctx: Evaluator, rule: str, args: list[Any]) -> Any:
-        """Run a tactic, or return its result from this epoch's cache (keyed by the theorems
-        behind the handles, so a technique that starts again finds its earlier work)."""
+        """Run a tactic of the table (godelmachine/search/tactics.py), or return its result from
+        this epoch's cache (keyed by the theorems behind the handles, so a technique that starts
+        again finds its earlier work)."""
         c = self.context
         assert c is not None
-        if rule not in self.HANDLE_ARGS:
+        if rule not in tactics.TACTICS:
             raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
+        entry = tactics.TACTICS[rule]
         if not args or type(args[-1]) is not int:
             raise Refused(rule, "invalid", "the last argument is the step budget")
         parts: list[Any] = [rule, c.new.program.digest, c.new_share]
         for i, a in enumerate(args[:-1]):
-            parts.append(tuple(id(t) for t in self.theorems(a)) if i in self.HANDLE_ARGS[rule] else show(a))
+            parts.append(tuple(id(t) for t in self.theorems(a)) if i in entry.handles else show(a))
         key = tuple(parts)
         if key in self.cache:
             ctx.charge(1)
@@ -372,29 +370,14 @@ class Searcher:
         steps = args[-1]
         budget = self.budget(ctx, steps)
         try:
-            result = self.run_tactic(c, rule, args[:-1], budget, max(1, steps))
+            result = entry.run(c, [self.theorems(a) if i in entry.handles else a for i, a in enumerate(args[:-1])],
+                               budget, max(1, steps))
         except Refused as refused:
             if refused.status != "unknown":
                 self.cache[key] = refused
             raise
         self.cache[key] = result
         return result
-
-    def run_tactic(self, c: SwitchContext, rule: str, args: list[Any], budget: Budget, rlimit: int) -> Any:
-        if rule == "facts":  # (apply-rule 'facts method steps)
-            return tactics.facts(c, c.old, args[0], budget, rlimit) + \
-                (tactics.facts(c, c.new, args[0], budget, rlimit) if c.new.program is not c.old.program else [])
-        if rule == "obligation":  # (apply-rule 'obligation kind facts steps)
-            return tactics.obligation(c, args[0], self.theorems(args[1]), budget, rlimit)
-        if rule == "reward-order":  # (apply-rule 'reward-order premises steps)
-            return tactics.reward_order(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "rewards":
-            return tactics.rewards(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "costs":
-            return tactics.costs(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "target":  # (apply-rule 'target premises deadline steps)
-            return tactics.target(c, self.theorems(args[0]), args[1], budget, rlimit)
-        raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
 
     # --- check -----------------------------------------------------------------------------
 

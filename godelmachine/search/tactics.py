@@ -13,6 +13,9 @@ The tactics know the shape of a switch proof:
     rewards      the mean rewards themselves, on a finite support (expect_finite)
     costs        bounds on the mean costs, the old solver's maximum cost, positivity
     target       the target theorem: switching at any time t1 <= D beats not switching
+
+`TACTICS`, at the end, is the one table `apply-rule` dispatches on: each tactic's name, which
+of its arguments are theorem handles, and the function that runs it.
 """
 
 from __future__ import annotations
@@ -659,5 +662,35 @@ def reward_floor_after(ctx: SwitchContext, premises: Sequence[Theorem], budget: 
         return None
 
 
-__all__ = ["SwitchContext", "Budget", "OutOfBudget", "facts", "obligation", "reward_order", "rewards", "costs",
+# --- the table of tactics -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tactic:
+    """One tactic of `apply-rule`, called as (apply-rule 'name arg ... steps): the last argument is
+    always the step budget. The arguments at `handles` are theorem handles (or lists of them),
+    which the searcher turns into theorems before `run` sees them; the others are data."""
+
+    name: str
+    handles: tuple[int, ...]
+    run: Callable[[SwitchContext, list[Any], Budget, int], Any]  # (context, arguments, budget, rlimit)
+
+
+def both_facts(c: SwitchContext, args: list[Any], budget: Budget, rlimit: int) -> list[Theorem]:
+    """The facts about the old solver and, if the switchprog changes it, the new one."""
+    return facts(c, c.old, args[0], budget, rlimit) + \
+        (facts(c, c.new, args[0], budget, rlimit) if c.new.program is not c.old.program else [])
+
+
+TACTICS: dict[str, Tactic] = {t.name: t for t in (
+    Tactic("facts", (), both_facts),  # (apply-rule 'facts method steps)
+    Tactic("obligation", (1,), lambda c, a, budget, rlimit: obligation(c, a[0], a[1], budget, rlimit)),  # kind facts
+    Tactic("reward-order", (0,), lambda c, a, budget, rlimit: reward_order(c, a[0], budget, rlimit)),  # premises
+    Tactic("rewards", (0,), lambda c, a, budget, rlimit: rewards(c, a[0], budget, rlimit)),  # facts
+    Tactic("costs", (0,), lambda c, a, budget, rlimit: costs(c, a[0], budget, rlimit)),  # facts
+    Tactic("target", (0,), lambda c, a, budget, rlimit: target(c, a[0], a[1], budget, rlimit)),  # premises deadline
+)}
+
+
+__all__ = ["SwitchContext", "Budget", "OutOfBudget", "TACTICS", "Tactic", "facts", "obligation", "reward_order", "rewards", "costs",
            "target", "target_goal", "target_statement", "reward_floor_after", "Lt", "SORTS", "ToReal"]
