@@ -50,6 +50,15 @@ def test_an_edited_statement_is_caught(proof) -> None:
         check_certificate(fresh(), bad, programs)
 
 
+def test_a_rule_the_kernel_does_not_have_is_refused(proof) -> None:
+    _, cert, programs = proof
+    for rule in ("trust-me", "instantiate ", ["smt"], None):
+        forged = copy.deepcopy(cert)
+        forged["nodes"][-1]["rule"] = rule
+        with pytest.raises(Refused, match="unknown rule"):
+            check_certificate(fresh(), forged, programs)
+
+
 def test_an_edited_goal_is_refuted_again(proof) -> None:
     _, cert, programs = proof
     bad = copy.deepcopy(cert)

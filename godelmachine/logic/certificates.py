@@ -12,6 +12,7 @@ by digest; state2theorem facts are accepted only if the caller confirms them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
@@ -97,50 +98,78 @@ def check_certificate(kernel: Kernel, cert: Mapping[str, Any], programs: Mapping
     return theorems[-1]
 
 
+@dataclass(frozen=True)
+class _Node:
+    """One certificate node, as a replay function reads it."""
+
+    rule: str
+    args: dict[str, Any]
+    premises: list[Theorem]
+    programs: Mapping[str, Any]
+    signature: Signature
+    confirm_state: Callable[[StateReading], bool]
+
+    def term(self, text: str, scope: dict[str, Term] | None = None) -> Term:
+        return parse_term(text, self.signature, scope, source="<certificate>")
+
+    def program(self, digest: str) -> Any:
+        if digest not in self.programs:
+            raise Refused(self.rule, "invalid", f"no program with digest {digest[:12]}")
+        return self.programs[digest]
+
+
+def _induction(kernel: Kernel, n: _Node) -> Theorem:
+    predicate = n.term(n.args["predicate"], {n.args["variable"]: sym(n.args["variable"], INT)})
+    return kernel.induction(predicate, n.args["variable"], n.premises[0], n.premises[1])
+
+
+def _evaluation(kernel: Kernel, n: _Node) -> Theorem:
+    points = [[_value(n.term(v)) for v in point] for point in n.args["points"]]
+    return kernel.evaluation(n.program(n.args["program"]), n.args["function"], n.args["types"], points,
+                             n.args["budget"], n.args.get("total"))
+
+
+def _expect_bound(kernel: Kernel, n: _Node) -> Theorem:
+    coefficients = [(tuple(m), Fraction(c)) for m, c in n.args["coefficients"]]
+    return kernel.expect_bound(n.program(n.args["program"]), n.args["function"], n.args["types"], n.args["kind"],
+                               n.args["relation"], coefficients, n.premises[0])
+
+
+def _expect_monotone(kernel: Kernel, n: _Node) -> Theorem:
+    first, second = n.args["first"], n.args["second"]
+    return kernel.expect_monotone((n.program(first[0]), first[1]), (n.program(second[0]), second[1]),
+                                  n.args["types"], n.args["kind"], n.premises[0])
+
+
+def _state2theorem(kernel: Kernel, n: _Node) -> Theorem:
+    value = Fraction(n.args["value"]) if n.args["field"] == "share" else int(n.args["value"])
+    return kernel.confirmed_state(StateReading(n.args["reading"], n.args["field"], value), n.confirm_state)
+
+
+# One replay function per kernel rule (kernel.RULES; tests/test_registries.py checks the two agree).
+REPLAY: dict[str, Callable[[Kernel, _Node], Theorem]] = {
+    "axiom": lambda kernel, n: kernel.axiom(n.args["name"]),
+    "smt": lambda kernel, n: kernel.smt(n.term(n.args["goal"]), n.premises, n.args["rlimit"]),
+    "instantiate": lambda kernel, n: kernel.instantiate(n.premises[0], [n.term(t) for t in n.args["terms"]]),
+    "conjoin": lambda kernel, n: kernel.conjoin(*n.premises),
+    "conjunct": lambda kernel, n: kernel.conjunct(n.premises[0], n.args["index"]),
+    "modus_ponens": lambda kernel, n: kernel.modus_ponens(n.premises[0], n.premises[1]),
+    "induction": _induction,
+    "definition": lambda kernel, n: kernel.definition(n.program(n.args["program"]), n.args["function"], n.args["types"]),
+    "evaluation": _evaluation,
+    "state2theorem": _state2theorem,
+    "expect_bound": _expect_bound,
+    "expect_finite": lambda kernel, n: kernel.expect_finite(n.program(n.args["program"]), n.args["function"],
+                                                            n.args["types"], n.args["kind"]),
+    "expect_monotone": _expect_monotone,
+    "max_cost_bound": lambda kernel, n: kernel.max_cost_bound(n.program(n.args["program"]), n.args["function"],
+                                                              n.args["types"], n.args["bound"], n.premises[0]),
+}
+
+
 def _replay(kernel: Kernel, rule: str, args: dict[str, Any], premises: list[Theorem], programs: Mapping[str, Any],
             signature: Signature, confirm_state: Callable[[StateReading], bool]) -> Theorem:
-    def term(text: str, scope: dict[str, Term] | None = None) -> Term:
-        return parse_term(text, signature, scope, source="<certificate>")
-
-    def program(digest: str) -> Any:
-        if digest not in programs:
-            raise Refused(rule, "invalid", f"no program with digest {digest[:12]}")
-        return programs[digest]
-
-    if rule == "axiom":
-        return kernel.axiom(args["name"])
-    if rule == "smt":
-        return kernel.smt(term(args["goal"]), premises, args["rlimit"])
-    if rule == "instantiate":
-        return kernel.instantiate(premises[0], [term(t) for t in args["terms"]])
-    if rule == "conjoin":
-        return kernel.conjoin(*premises)
-    if rule == "conjunct":
-        return kernel.conjunct(premises[0], args["index"])
-    if rule == "modus_ponens":
-        return kernel.modus_ponens(premises[0], premises[1])
-    if rule == "induction":
-        predicate = term(args["predicate"], {args["variable"]: sym(args["variable"], INT)})
-        return kernel.induction(predicate, args["variable"], premises[0], premises[1])
-    if rule == "definition":
-        return kernel.definition(program(args["program"]), args["function"], args["types"])
-    if rule == "evaluation":
-        points = [[_value(term(v)) for v in point] for point in args["points"]]
-        return kernel.evaluation(program(args["program"]), args["function"], args["types"], points, args["budget"],
-                                 args.get("total"))
-    if rule == "state2theorem":
-        value = Fraction(args["value"]) if args["field"] == "share" else int(args["value"])
-        return kernel.confirmed_state(StateReading(args["reading"], args["field"], value), confirm_state)
-    if rule == "expect_bound":
-        coefficients = [(tuple(m), Fraction(c)) for m, c in args["coefficients"]]
-        return kernel.expect_bound(program(args["program"]), args["function"], args["types"], args["kind"],
-                                   args["relation"], coefficients, premises[0])
-    if rule == "expect_finite":
-        return kernel.expect_finite(program(args["program"]), args["function"], args["types"], args["kind"])
-    if rule == "expect_monotone":
-        first, second = args["first"], args["second"]
-        return kernel.expect_monotone((program(first[0]), first[1]), (program(second[0]), second[1]),
-                                      args["types"], args["kind"], premises[0])
-    if rule == "max_cost_bound":
-        return kernel.max_cost_bound(program(args["program"]), args["function"], args["types"], args["bound"], premises[0])
-    raise Refused(rule, "invalid", f"unknown rule {rule!r}")
+    replay = REPLAY.get(rule) if isinstance(rule, str) else None
+    if replay is None:
+        raise Refused(rule, "invalid", f"unknown rule {rule!r}")
+    return replay(kernel, _Node(rule, args, premises, programs, signature, confirm_state))

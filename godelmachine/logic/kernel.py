@@ -146,8 +146,16 @@ class Refused(Exception):
         self.cost = cost
 
 
+# The rules drawn at the top, the only names a theorem's `rule` can hold: certificate replay has one
+# function for each (tests/test_registries.py checks both, and that the code uses no other).
+RULES = ("axiom", "smt", "instantiate", "conjoin", "conjunct", "modus_ponens", "induction", "definition",
+         "evaluation", "state2theorem", "expect_bound", "expect_finite", "expect_monotone", "max_cost_bound")
+
+
 def _theorem(statement: Term, rule: str, premises: Sequence[Theorem], args: dict[str, Any], cost: int = 0,
              axioms: frozenset[str] = frozenset()) -> Theorem:
+    if rule not in RULES:
+        raise AssertionError(f"{rule!r} is not a kernel rule (kernel.RULES)")
     rests_on = axioms.union(*(p.axioms for p in premises)) if premises else axioms
     theorem = object.__new__(Theorem)
     for name, value in (("statement", statement), ("rule", rule), ("premises", tuple(premises)),

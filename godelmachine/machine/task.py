@@ -470,9 +470,10 @@ class TaskReader:
 
 
 def technique_names() -> list[str]:
-    """The proof techniques a task may name: godelmachine/search/techniques/*.gm but the library."""
-    techniques = Path(__file__).resolve().parent.parent / "search" / "techniques"
-    return sorted(p.stem for p in techniques.glob("*.gm") if p.stem != "library")
+    """The proof techniques a task may name: those of the registry (godelmachine/search/techniques/)."""
+    from godelmachine.search.techniques import REGISTRY
+
+    return sorted(REGISTRY)
 
 
 def _sym(node: SNode) -> str | None:

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import from_value, read, to_value
 from godelmachine.lang.values import NIL, Nil, Pair, Word, make_list, show, values_equal
+from godelmachine.search.polynomials import MAX_DEGREE, common_denominator, evaluate_poly, interpolate
 
 Switchprog = dict[str, Any]  # {"definitions": [datum, ...]} or {"share": Fraction}
 Runner = Callable[..., Any]  # runner(program, name, args, fast=True): runs it, charging the caller's clock
@@ -129,14 +130,9 @@ def rename_shared(expr: Any, d: Any) -> Any:
 # --- a loop to its closed form -------------------------------------------------------------
 
 
-MAX_DEGREE = 4  # closed forms and loop invariants are polynomials of at most this degree
-
-
 def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Switchprog]:
     """For solve(n): a polynomial of degree <= MAX_DEGREE through the outputs at lo, lo+1, ...,
     if one more point agrees, written as integer arithmetic (Horner form, one division)."""
-    from godelmachine.search.tactics import evaluate_poly, interpolate
-
     solve = program.lookup("solve")
     if len(solve.params) != 1:
         return []
@@ -152,9 +148,7 @@ def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Swit
     coefficients = interpolate(list(zip(xs[:-1], ys[:-1])))
     if evaluate_poly(coefficients, xs[-1]) != ys[-1] or len(coefficients) < 2:
         return []
-    scale = 1
-    for c in coefficients:
-        scale = scale * c.denominator // _gcd(scale, c.denominator)
+    scale = common_denominator(coefficients)
     ints = [int(c * scale) for c in coefficients]
     n = solve.params[0]
     found = []
@@ -167,12 +161,6 @@ def closed_form(program: Program, runner: Runner, lo: int, hi: int) -> list[Swit
         if not any(values_equal(code, f["definitions"][0]) for f in found):
             found.append({"definitions": [code], "summary": f"solve: the loop -> {show(body)}"})
     return found
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
 
 
 def horner(coefficients: list[int], n: str) -> Any:

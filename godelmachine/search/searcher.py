@@ -14,7 +14,7 @@ run by the reference evaluator with extra primitives:
       (check h)                 -> switches (the technique never returns), or (refused why)
       (state2theorem field)     -> a theorem handle: clock, share or lifetime
     and helpers
-      (candidates kind)         -> switchprogs proposed by a generator (godelmachine/search/candidates.py)
+      (candidates kind)         -> switchprogs proposed by the technique's generator (godelmachine/search/techniques/)
       (remaining-steps) (deadline) (empirical?) (check-empirically) (solver-code) (mean-cost-estimate)
 
 `apply-rule` takes the kernel's rules and tactics (godelmachine/search/tactics.py): facts,
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from godelmachine.lang.execute import run
@@ -54,15 +53,12 @@ from godelmachine.logic.switch import (
     target_readings,
 )
 from godelmachine.logic.terms import INT, Le, app, mk, real
-from godelmachine.search import candidates as generators
-from godelmachine.search import tactics
+from godelmachine.search import tactics, techniques
 from godelmachine.search.obligations import Solver
 from godelmachine.search.tactics import Budget, OutOfBudget, SwitchContext
 
-TECHNIQUES = Path(__file__).resolve().parent / "techniques"
+TECHNIQUES = techniques.FOLDER
 BIOPS_BASE = 2**14  # steps of a technique with prior 1 in phase 0
-DEFAULT_PRIORS = {"closed-form": 4, "iterate": 4, "superopt": 2, "algebraic": 2, "comparators": 2, "policy": 2,
-                  "prune": 2, "share": 1}
 EMPIRICAL_SAMPLE = 16  # instances the unsound empirical baseline compares a candidate on
 PROBE_BUDGET = 1_000_000  # steps of one run of a candidate generator
 
@@ -104,17 +100,16 @@ class Searcher:
         # a trial on Ctrl-C (godelmachine/machine/interrupt.py)
         self.new_evaluator = evaluator or (lambda program, budget, clock: Evaluator(program, budget))
         self.table = BASE_PRIMITIVES.extend(self.primitives())
-        library = (TECHNIQUES / "library.gm").read_text(encoding="utf-8")
-        priors = dict(technique_priors) or {k: Fraction(v) for k, v in DEFAULT_PRIORS.items()}
+        library = techniques.LIBRARY.read_text(encoding="utf-8")
+        priors = dict(technique_priors) or {name: Fraction(t.prior) for name, t in techniques.REGISTRY.items()}
         total = sum(priors.values())
         self.techniques = []
         for name, prior in priors.items():
-            path = TECHNIQUES / f"{name}.gm"
-            if not path.is_file():
+            if name not in techniques.REGISTRY:
                 from godelmachine.errors import UserError
 
                 raise UserError(f"unknown proof technique {name!r} (see godelmachine/search/techniques/)")
-            source = library + "\n" + path.read_text(encoding="utf-8")
+            source = library + "\n" + techniques.REGISTRY[name].path.read_text(encoding="utf-8")
             program = Program.from_source(source, f"godelmachine/search/techniques/{name}.gm", self.table)
             self.techniques.append(Technique(name, prior / total, program))
         self.reset()
@@ -320,30 +315,10 @@ class Searcher:
         return make_list(self.encode(sp) for sp in self.cache[key])
 
     def generate(self, kind: str, runner: Callable[..., Any]) -> list[dict[str, Any]]:
+        """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
         machine = self.machine
-        program = machine.solver
-        dist = machine.kernel.instance(machine.task.types)
-        if kind == "algebraic":
-            return generators.algebraic(program)
-        if kind == "closed-form":
-            ints = [m for m in dist.marginals if m.kind == "uniform-int"]
-            return generators.closed_form(program, runner, ints[0].lo, ints[0].hi) if len(ints) == 1 and \
-                len(dist.marginals) == 1 else []
-        if kind == "iterate":
-            return generators.iterate(program)
-        if kind == "superopt":
-            return generators.superopt(program, runner)
-        if kind == "comparators":
-            return generators.comparators(program)
-        if kind == "policy":
-            points = tactics.support_points(dist, tactics.SMALL_SUPPORT)
-            return generators.policies(program, runner, [tuple(tactics._py(v) for v in p) for _, p in points]) \
-                if points else []
-        if kind == "prune":
-            return generators.pruning(program)
-        if kind == "share":
-            return generators.share_cuts(machine.share)
-        raise Trap("no-such-generator", f"no candidate generator {kind!r}")
+        return techniques.generate(kind, techniques.Context(machine.solver, machine.kernel.instance(machine.task.types),
+                                                            machine.share, runner))
 
     def refusal(self, rule: str, refused: Refused) -> Any:
         summary = self.switchprog.get("summary", "") if self.switchprog else ""
@@ -371,22 +346,20 @@ class Searcher:
             raise OutOfSteps() from None
         return make_list(["proved", self.handle(result)])
 
-    # The arguments of each tactic that are theorem handles (or lists of them); the last
-    # argument is always the step budget.
-    HANDLE_ARGS = {"facts": (), "obligation": (1,), "reward-order": (0,), "rewards": (0,), "costs": (0,), "target": (0,)}
-
     def tactic(self, ctx: Evaluator, rule: str, args: list[Any]) -> Any:
-        """Run a tactic, or return its result from this epoch's cache (keyed by the theorems
-        behind the handles, so a technique that starts again finds its earlier work)."""
+        """Run a tactic of the table (godelmachine/search/tactics.py), or return its result from
+        this epoch's cache (keyed by the theorems behind the handles, so a technique that starts
+        again finds its earlier work)."""
         c = self.context
         assert c is not None
-        if rule not in self.HANDLE_ARGS:
+        if rule not in tactics.TACTICS:
             raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
+        entry = tactics.TACTICS[rule]
         if not args or type(args[-1]) is not int:
             raise Refused(rule, "invalid", "the last argument is the step budget")
         parts: list[Any] = [rule, c.new.program.digest, c.new_share]
         for i, a in enumerate(args[:-1]):
-            parts.append(tuple(id(t) for t in self.theorems(a)) if i in self.HANDLE_ARGS[rule] else show(a))
+            parts.append(tuple(id(t) for t in self.theorems(a)) if i in entry.handles else show(a))
         key = tuple(parts)
         if key in self.cache:
             ctx.charge(1)
@@ -397,29 +370,14 @@ class Searcher:
         steps = args[-1]
         budget = self.budget(ctx, steps)
         try:
-            result = self.run_tactic(c, rule, args[:-1], budget, max(1, steps))
+            result = entry.run(c, [self.theorems(a) if i in entry.handles else a for i, a in enumerate(args[:-1])],
+                               budget, max(1, steps))
         except Refused as refused:
             if refused.status != "unknown":
                 self.cache[key] = refused
             raise
         self.cache[key] = result
         return result
-
-    def run_tactic(self, c: SwitchContext, rule: str, args: list[Any], budget: Budget, rlimit: int) -> Any:
-        if rule == "facts":  # (apply-rule 'facts method steps)
-            return tactics.facts(c, c.old, args[0], budget, rlimit) + \
-                (tactics.facts(c, c.new, args[0], budget, rlimit) if c.new.program is not c.old.program else [])
-        if rule == "obligation":  # (apply-rule 'obligation kind facts steps)
-            return tactics.obligation(c, args[0], self.theorems(args[1]), budget, rlimit)
-        if rule == "reward-order":  # (apply-rule 'reward-order premises steps)
-            return tactics.reward_order(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "rewards":
-            return tactics.rewards(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "costs":
-            return tactics.costs(c, self.theorems(args[0]), budget, rlimit)
-        if rule == "target":  # (apply-rule 'target premises deadline steps)
-            return tactics.target(c, self.theorems(args[0]), args[1], budget, rlimit)
-        raise Refused(rule, "invalid", f"no rule or tactic named {rule!r}")
 
     # --- check -----------------------------------------------------------------------------
 

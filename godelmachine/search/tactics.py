@@ -13,6 +13,9 @@ The tactics know the shape of a switch proof:
     rewards      the mean rewards themselves, on a finite support (expect_finite)
     costs        bounds on the mean costs, the old solver's maximum cost, positivity
     target       the target theorem: switching at any time t1 <= D beats not switching
+
+`TACTICS`, at the end, is the one table `apply-rule` dispatches on: each tactic's name, which
+of its arguments are theorem handles, and the function that runs it.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from godelmachine.logic.terms import (
     sym,
 )
 from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
+from godelmachine.search.polynomials import MAX_DEGREE, common_denominator, evaluate_poly, interpolate
 
 SMALL_SUPPORT = 64  # supports this small are proved about by evaluation on every instance
 
@@ -204,7 +208,6 @@ def bound_of(dist: Distribution) -> int:
 def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) -> Term | None:
     """Interpolate acc(k) and cost(k) at k = 0..MAX_DEGREE + 1 from the loop's own definition, and
     state them as a polynomial (scaled to integers) and a linear cost."""
-    from godelmachine.search.candidates import MAX_DEGREE
     from godelmachine.search.evaluate import LoopEvaluator
 
     evaluator = LoopEvaluator(statement)
@@ -222,9 +225,7 @@ def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) ->
     step = samples[1][2].name - samples[0][2].name
     if any(c.name != step * j for j, _, c in samples):
         return None  # the cost is not linear in k
-    scale = 1
-    for c in coefficients:
-        scale = scale * c.denominator // _gcd(scale, c.denominator)
+    scale = common_denominator(coefficients)
     poly = Add(*(Mul(int_(int(c * scale)), power(k, i)) for i, c in enumerate(coefficients) if c)) if any(coefficients) else int_(0)
     acc = app(f"{base}.acc0", [*head, k], INT)
     ok = app(f"{base}.ok", [*head, k], BOOL)
@@ -232,41 +233,11 @@ def invariant(statement: Term, base: str, head: tuple[Term, ...], bound: int) ->
     return Implies(Le(k, int_(bound)), And(Eq(Mul(int_(scale), acc), poly), ok, Eq(cost, Mul(int_(step), k))))
 
 
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
-
-
 def power(x: Term, n: int) -> Term:
     result = int_(1)
     for _ in range(n):
         result = Mul(result, x)
     return result
-
-
-def interpolate(points: Sequence[tuple[int, int]]) -> list[Fraction]:
-    """Coefficients c0, c1, ... of the polynomial through the points (Lagrange, exact)."""
-    n = len(points)
-    coefficients = [Fraction(0)] * n
-    for i, (xi, yi) in enumerate(points):
-        basis = [Fraction(1)]
-        denominator = Fraction(1)
-        for j, (xj, _) in enumerate(points):
-            if i != j:
-                basis = [Fraction(0)] + basis
-                for d in range(len(basis) - 1):
-                    basis[d] -= xj * basis[d + 1]
-                denominator *= xi - xj
-        for d in range(n):
-            coefficients[d] += yi * basis[d] / denominator
-    while len(coefficients) > 1 and coefficients[-1] == 0:
-        coefficients.pop()
-    return coefficients
-
-
-def evaluate_poly(coefficients: Sequence[Fraction], x: int) -> Fraction:
-    return sum((c * x**i for i, c in enumerate(coefficients)), Fraction(0))
 
 
 # --- obligations and rewards ---------------------------------------------------------------
@@ -691,5 +662,35 @@ def reward_floor_after(ctx: SwitchContext, premises: Sequence[Theorem], budget: 
         return None
 
 
-__all__ = ["SwitchContext", "Budget", "OutOfBudget", "facts", "obligation", "reward_order", "rewards", "costs",
+# --- the table of tactics -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tactic:
+    """One tactic of `apply-rule`, called as (apply-rule 'name arg ... steps): the last argument is
+    always the step budget. The arguments at `handles` are theorem handles (or lists of them),
+    which the searcher turns into theorems before `run` sees them; the others are data."""
+
+    name: str
+    handles: tuple[int, ...]
+    run: Callable[[SwitchContext, list[Any], Budget, int], Any]  # (context, arguments, budget, rlimit)
+
+
+def both_facts(c: SwitchContext, args: list[Any], budget: Budget, rlimit: int) -> list[Theorem]:
+    """The facts about the old solver and, if the switchprog changes it, the new one."""
+    return facts(c, c.old, args[0], budget, rlimit) + \
+        (facts(c, c.new, args[0], budget, rlimit) if c.new.program is not c.old.program else [])
+
+
+TACTICS: dict[str, Tactic] = {t.name: t for t in (
+    Tactic("facts", (), both_facts),  # (apply-rule 'facts method steps)
+    Tactic("obligation", (1,), lambda c, a, budget, rlimit: obligation(c, a[0], a[1], budget, rlimit)),  # kind facts
+    Tactic("reward-order", (0,), lambda c, a, budget, rlimit: reward_order(c, a[0], budget, rlimit)),  # premises
+    Tactic("rewards", (0,), lambda c, a, budget, rlimit: rewards(c, a[0], budget, rlimit)),  # facts
+    Tactic("costs", (0,), lambda c, a, budget, rlimit: costs(c, a[0], budget, rlimit)),  # facts
+    Tactic("target", (0,), lambda c, a, budget, rlimit: target(c, a[0], a[1], budget, rlimit)),  # premises deadline
+)}
+
+
+__all__ = ["SwitchContext", "Budget", "OutOfBudget", "TACTICS", "Tactic", "facts", "obligation", "reward_order", "rewards", "costs",
            "target", "target_goal", "target_statement", "reward_floor_after", "Lt", "SORTS", "ToReal"]
