@@ -43,7 +43,7 @@ from godelmachine.lang.primitives import BASE as BASE_PRIMITIVES
 from godelmachine.lang.primitives import Primitive
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import OutOfSteps, Trap, make_list, show, values_equal
-from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
+from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, term_value
 from godelmachine.logic.switch import (
     InvalidSwitchprog,
     Switch,
@@ -337,7 +337,7 @@ class Searcher:
             return generators.comparators(program)
         if kind == "policy":
             points = tactics.support_points(dist, tactics.SMALL_SUPPORT)
-            return generators.policies(program, runner, [tuple(tactics._py(v) for v in p) for _, p in points]) \
+            return generators.policies(program, runner, [tuple(term_value(v) for v in p) for _, p in points]) \
                 if points else []
         if kind == "prune":
             return generators.pruning(program)
