@@ -68,6 +68,7 @@ from godelmachine.lang.execute import deep_recursion, run
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Nil, Pair, Trap, Word, make_list, show, values_equal
+from godelmachine.logic.kernel import term_value
 from godelmachine.machine.machine import Machine, RunResult, task_axioms
 from godelmachine.machine.task import Task, load_task
 from godelmachine.search.candidates import datum, replace_definitions
@@ -339,14 +340,14 @@ class Mutator:
 
     def point(self, rng: random.Random) -> tuple:
         if self.d.name == "solve":
-            return tuple(self.value(rng, t, m) for t, m in zip(self.d.types, self.task.marginals))
+            return tuple(self.value(rng, t, m) for t, m in zip(self.d.types, self.task.distribution.marginals))
         return tuple(self.value(rng, t, None) for t in self.d.types)
 
     def value(self, rng: random.Random, type_: str, marginal: Any) -> Any:
         if marginal is not None and marginal.kind == "uniform-int":
             return rng.randint(marginal.lo, marginal.hi)
         if marginal is not None and marginal.kind == "finite":
-            return rng.choice([v for _, v in marginal.table])
+            return rng.choice([term_value(v) for _, v in marginal.table])
         if type_ == "word":
             special = [0, 1, WORD, 0x80000000, 0x7FFFFFFF, 1 << rng.randrange(32), (1 << rng.randrange(32)) - 1]
             return Word(rng.choice(special) if rng.random() < 0.3 else rng.getrandbits(32))
@@ -371,7 +372,7 @@ class Mutator:
         """A condition that holds on a part of the instances, and points on its boundary."""
         i = rng.randrange(len(self.d.params))
         name, type_ = self.d.params[i], self.d.types[i]
-        marginal = self.task.marginals[i] if self.d.name == "solve" else None
+        marginal = self.task.distribution.marginals[i] if self.d.name == "solve" else None
         base = self.point(rng)
         if marginal is not None and marginal.kind == "uniform-int":
             k = rng.randint(marginal.lo, marginal.hi)
@@ -438,10 +439,10 @@ class Mutator:
     def in_support(self, point: tuple) -> bool:
         if self.d.name != "solve":
             return True
-        for v, m in zip(point, self.task.marginals):
+        for v, m in zip(point, self.task.distribution.marginals):
             if m.kind == "uniform-int" and not (type(v) is int and m.lo <= v <= m.hi):
                 return False
-            if m.kind == "finite" and not any(values_equal(v, w) for _, w in m.table):
+            if m.kind == "finite" and not any(values_equal(v, term_value(w)) for _, w in m.table):
                 return False
         return True
 
@@ -528,7 +529,7 @@ class Mutator:
         i = rng.randrange(len(self.d.params))
         name, type_ = self.d.params[i], self.d.types[i]
         point = self.point(rng)
-        marginal = self.task.marginals[i] if self.d.name == "solve" else None
+        marginal = self.task.distribution.marginals[i] if self.d.name == "solve" else None
         if type_ == "int":
             hi = max(abs(marginal.lo), abs(marginal.hi)) if marginal is not None and marginal.kind == "uniform-int" else 2**31
             k = point[i]
@@ -719,12 +720,12 @@ class Oracle:
     def support(task: Task) -> tuple[list[tuple] | None, list[float]]:
         """Every instance with its probability, if there are at most 10,000."""
         columns = []
-        for m in task.marginals:
+        for m in task.distribution.marginals:
             if m.kind == "uniform-int" and m.hi - m.lo < 10_000:
                 columns.append([(v, 1.0 / (m.hi - m.lo + 1)) for v in range(m.lo, m.hi + 1)])
             elif m.kind == "finite":
                 total = sum(w for w, _ in m.table)
-                columns.append([(v, float(w / total)) for w, v in m.table])
+                columns.append([(term_value(v), float(w / total)) for w, v in m.table])
             else:
                 return None, []
         if math.prod(len(c) for c in columns) > 10_000:
@@ -741,14 +742,14 @@ class Oracle:
         """The support's edges: range ends and their neighbours, 0, 1, all ones, single bits
         and their complements, every value of a finite variable; for sort4's four variables,
         the corners, the orders of four values, and ties."""
-        if len(task.marginals) == 4:
-            corners = [(m.lo, m.hi, 0) for m in task.marginals]
+        if len(task.distribution.marginals) == 4:
+            corners = [(m.lo, m.hi, 0) for m in task.distribution.marginals]
             points = list(itertools.product(*corners)) + list(itertools.permutations((1, 2, 3, 4)))
             for a, b in ((-1000, 1000), (0, 0), (1, 2), (-1, 1)):
                 points += list(itertools.product((a, b), repeat=4))
             return list(dict.fromkeys(points))
         columns = []
-        for m in task.marginals:
+        for m in task.distribution.marginals:
             if m.kind == "uniform-int":
                 columns.append(sorted({v for v in (m.lo, m.lo + 1, m.lo + 2, 0, 1, -1, m.hi - 1, m.hi) if m.lo <= v <= m.hi}))
             elif m.kind == "uniform-word":
@@ -756,7 +757,7 @@ class Oracle:
                 columns.append([Word(v) for v in (0, 1, 2, 3, WORD, WORD - 1, 0x7FFFFFFF, 0x55555555, 0xAAAAAAAA,
                                                   *bits, *(~b & WORD for b in bits))])
             else:
-                columns.append([v for _, v in m.table])
+                columns.append([term_value(v) for _, v in m.table])
         return list(dict.fromkeys(itertools.product(*columns)))
 
     def expected(self, instance: tuple) -> Outcome:
@@ -826,14 +827,14 @@ class Oracle:
         return Verdict(False, checked, self.exhaustive and n == len(self.points), "", total_new / weight, total_old / weight)
 
     def in_support(self, instance: tuple) -> bool:
-        if len(instance) != len(self.task.marginals):
+        if len(instance) != len(self.task.distribution.marginals):
             return False
-        for v, m in zip(instance, self.task.marginals):
+        for v, m in zip(instance, self.task.distribution.marginals):
             if m.kind == "uniform-int" and not (type(v) is int and m.lo <= v <= m.hi):
                 return False
             if m.kind == "uniform-word" and type(v) is not Word:
                 return False
-            if m.kind == "finite" and not any(values_equal(v, w) for _, w in m.table):
+            if m.kind == "finite" and not any(values_equal(v, term_value(w)) for _, w in m.table):
                 return False
         return True
 

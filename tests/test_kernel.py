@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from godelmachine.lang.program import Program
-from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, induction_goals
+from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem, induction_goals, term_value, value_term
 from godelmachine.logic.semantics import function_base, loop_base, program_prefix
 from godelmachine.logic.terms import (
     BOOL,
@@ -159,6 +159,19 @@ def test_evaluation_on_a_finite_domain(kernel: Kernel) -> None:
     with pytest.raises(Refused) as refused:
         kernel.evaluation(fib, "fib", ["int"], [[30]], budget=1000)
     assert refused.value.status == "unknown" and refused.value.cost == 1000
+
+
+def test_term_value_is_the_inverse_of_value_term_on_constants_only() -> None:
+    from godelmachine.lang.values import Word
+
+    for value, type_ in [(0, "int"), (-7, "int"), (2**31 - 1, "int"), (Word(0), "word"), (Word(0xFFFFFFFF), "word"),
+                         (True, "bool"), (False, "bool")]:
+        back = term_value(value_term(value, type_))
+        assert back == value and type(back) is type(value)
+    assert term_value(bv(5)) == Word(5) and term_value(int_(3)) == 3
+    for term in (N, X, Add(N, int_(1))):
+        with pytest.raises(ValueError, match="not a constant"):
+            term_value(term)
 
 
 def test_state2theorem_reports_the_state_it_is_given() -> None:

@@ -7,10 +7,13 @@ The real runs are made once per session by the `runs` fixture (tests/conftest.py
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli_helpers import gm
@@ -18,9 +21,11 @@ from conftest import BANDIT_LIFETIME
 from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
+from godelmachine.logic.axioms import Distribution, Marginal
+from godelmachine.logic.terms import BOOL, BV32, INT, bv, const
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records as read_log
-from godelmachine.machine.task import load_task
+from godelmachine.machine.task import BERNOULLI_SCALE, TaskReader, chance, draw_instances, load_task
 
 pytestmark = pytest.mark.xdist_group("runs")  # they share the session fixture `runs`
 
@@ -72,7 +77,7 @@ def test_the_machine_rewrites_its_solver_and_its_searcher_and_beats_no_search(ru
 
 
 def task_max(task) -> int:
-    return task.marginals[0].hi
+    return task.distribution.marginals[0].hi
 
 
 def test_bandit_switches_to_the_best_arm_and_then_stops_searching(runs):
@@ -286,3 +291,70 @@ def test_tasks_lists_every_built_in_task_with_a_description():
     names = {t["name"] for t in listed}
     assert {"sum-to-n", "fib", "bits", "bandit", "sort4", "induce", "rare"} <= names
     assert all(t["description"] for t in listed)
+
+
+# --- the task's instances and rewards ------------------------------------------------------
+
+EVERY_MARGINAL = """(task every
+  (lifetime 1000)
+  (instance ((k int) (w word) (b bool) (c word))
+    (product (uniform-int k -3 2) (uniform-word w) (finite b (1 3 #t) (2 3 #f)) (finite c (1 #x0000002a))))
+  (solver (define (solve k w b c) k))
+  (reward exact (define (check k w b c y) (= y k))))
+"""
+
+
+def test_a_task_writes_its_instance_section_once_as_the_kernels_distribution_and_draws_from_it(tmp_path):
+    task = TaskReader("every.task", tmp_path / "every.task").read(EVERY_MARGINAL)
+    assert task.distribution_form == (
+        "(distribution instance ((k Int) (w (_ BitVec 32)) (b Bool) (c (_ BitVec 32))) (product (uniform-int k (- 3) 2) "
+        "(uniform-word w) (finite b ((/ 1 3) true) ((/ 2 3) false)) (finite c ((/ 1 1) #x0000002a))))")
+    assert task.environment_axioms().splitlines()[2] == task.distribution_form
+    assert task.distribution == Distribution(
+        "instance", (("k", INT), ("w", BV32), ("b", BOOL), ("c", BV32)),
+        (Marginal("uniform-int", -3, 2), Marginal("uniform-word"),
+         Marginal("finite", table=((Fraction(1, 3), const(True, BOOL)), (Fraction(2, 3), const(False, BOOL)))),
+         Marginal("finite", table=((Fraction(1), bv(42)),))),
+        source="every.task (environment)", line=3)
+    drawn = task.draw(np.random.default_rng(7), 500)
+    assert len(drawn) == 500 and all(len(point) == 4 for point in drawn)
+    assert {k for k, _, _, _ in drawn} == set(range(-3, 3))
+    assert all(type(w) is Word and type(b) is bool and c == Word(42) for _, w, b, c in drawn)
+    assert {b for _, _, b, _ in drawn} == {True, False}
+    rng = np.random.default_rng(7)  # the same numpy calls in the same order: the same instances
+    expected = list(zip([int(v) for v in rng.integers(-3, 2, size=500, endpoint=True)],
+                        [Word(int(v)) for v in rng.integers(0, 2**32, size=500, dtype=np.int64)],
+                        [(True, False)[int(i)] for i in rng.choice(2, size=500, p=np.array([1 / 3, 2 / 3]))],
+                        [Word(42) for _ in rng.choice(1, size=500, p=np.array([1.0]))]))
+    assert drawn == expected
+    joint = Distribution("instance", (("k", INT),), joint=((Fraction(1), (const(1, INT),)),))
+    with pytest.raises(ValueError, match="independent marginals"):
+        draw_instances(joint, np.random.default_rng(0), 1)
+
+
+def test_the_machine_draws_from_the_very_distribution_its_kernel_reasons_about():
+    task = load_task("rare")
+    machine = Machine(task, search=False)
+    assert machine.distribution is machine.kernel.instance(task.types)
+    assert machine.distribution is machine.axioms.distributions["instance"]
+    assert machine.distribution == task.distribution
+    assert machine.axioms.files[task.environment_source] == hashlib.sha256(
+        task.environment_axioms().encode()).hexdigest()
+    sample = machine.empirical_sample(64)
+    assert sample == task.draw(np.random.default_rng([0, 2]), 64)
+    assert {m for _, m in sample} <= {Word(0), Word(0xFFFFFFFF)}
+
+
+def test_the_bernoulli_scale_is_one_name_for_the_axioms_the_expected_and_the_drawn_reward():
+    task = load_task("bandit")
+    assert "(/ (to_real " in task.environment_axioms() and f") {BERNOULLI_SCALE}.0) 0.0)" in task.environment_axioms()
+    assert [task.expected_reward((0,), arm) for arm in (0, 1, 2, 3)] == \
+        [Fraction(200, BERNOULLI_SCALE), Fraction(500, BERNOULLI_SCALE), Fraction(800, BERNOULLI_SCALE), 0]
+    assert [chance(v) for v in (-5, 0, 1, BERNOULLI_SCALE, BERNOULLI_SCALE + 1, None, True)] == \
+        [0, 0, 1, BERNOULLI_SCALE, BERNOULLI_SCALE, 0, 0]
+    rng = np.random.default_rng(3)
+    rewards = [task.reward((0,), 2, rng) for _ in range(2000)]
+    assert 0.75 < sum(rewards) / len(rewards) < 0.85
+    assert task.reward((0,), 3, rng) == 0  # no chance: nothing drawn
+    untouched = np.random.default_rng(3)
+    assert rng.random() == [untouched.random() for _ in range(2001)][-1]

@@ -479,6 +479,15 @@ def value_term(value: Any, type_name: str) -> Term:
     return const(value, SORTS[type_name])
 
 
+def term_value(term: Term) -> Any:
+    """The machine language's value of a constant term (an Int, a word, a Bool): value_term's inverse."""
+    from godelmachine.lang.values import Word
+
+    if not term.is_const:
+        raise ValueError(f"{smtlib(term)} is not a constant")
+    return Word(term.name) if term.sort == BV32 else term.name
+
+
 def result_terms(value: Any) -> tuple[list[Term], str]:
     from godelmachine.lang.values import Pair, Word
 

@@ -40,7 +40,7 @@ from godelmachine.logic.terms import smtlib
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import SCHEMA, RunLog
 from godelmachine.machine.records import Recovered
-from godelmachine.machine.task import Task
+from godelmachine.machine.task import Task, draw_instances
 from godelmachine.search import tactics
 from godelmachine.search.searcher import Searcher, SwitchEvent
 
@@ -96,7 +96,7 @@ def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: 
     state axioms (generated from the task file), then the user's: the task's own axiom files,
     then `extra` (`trust` "proved" leaves the user's assumptions out)."""
     initial = function_base(task.solver, "solve")
-    texts: list[Any] = [(f"{task.path} (environment)", task.environment_axioms())]
+    texts: list[Any] = [(task.environment_source, task.environment_axioms())]
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:
         texts.append((f"{task.path} (initial state)", initial_state))
@@ -127,6 +127,8 @@ class Machine:
         self.trust = trust
         self.axioms = self.load_axioms(axiom_files)
         self.kernel = Kernel(self.axioms, state=self.read_state)
+        # the instances come from the very distribution the kernel's expectation rules reason about
+        self.distribution = self.kernel.instance(task.types)
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
         self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)
@@ -173,7 +175,7 @@ class Machine:
         return reading
 
     def empirical_sample(self, count: int) -> list[tuple[Any, ...]]:
-        return self.task.draw(self.sample_rng, count)
+        return draw_instances(self.distribution, self.sample_rng, count)
 
     # --- running --------------------------------------------------------------------------
 
@@ -260,7 +262,7 @@ class Machine:
 
     def run_instance(self, result: RunResult) -> int:
         if not self.pending:
-            self.pending = self.task.draw(self.instance_rng, BATCH)[::-1]
+            self.pending = draw_instances(self.distribution, self.instance_rng, BATCH)[::-1]
         instance = self.pending.pop()
         budget = self.lifetime - self.clock
         module = compiled(self.solver)

@@ -9,15 +9,28 @@ A task is a file of the machine language's S-expressions (docs/tasks.md):
       (instance ((n int)) (uniform-int n 0 1000000))
       (solver (define (solve n) ...) ...)
       (reward exact (define (check n y) ...))       ; reward 1 when check gives #t, else 0
-      (reward bernoulli (define (chance t a) ...))  ; reward 1 with probability chance/1000
+      (reward bernoulli (define (chance t a) ...))  ; reward 1 with probability chance/BERNOULLI_SCALE
       (initial-reward 1)                  ; optional: assumed mean reward of the initial solver
       (techniques (closed-form 4) (share 1) ...)   ; optional: technique names and priors
       (environment bandit.axioms))        ; optional: more environment axioms, next to the task
 
-The instance distribution is declared once and serves twice: the machine draws instances from
-it with a seeded numpy Generator, and the prover gets it as the environment axiom `instance`.
+The instance distribution is declared once and serves twice: the prover gets it as the
+environment axiom `instance`, and the machine draws instances from it with a seeded numpy
+Generator. It has one representation, the kernel's `Distribution` (godelmachine/logic/axioms.py),
+and one way to it: the task reader checks the instance section (errors at the task file's
+positions) and writes it once as the `(distribution instance ...)` form of the generated
+environment axioms; the axiom reader turns that text into the Distribution, as it reads every
+axiom file; and `draw_instances` samples that very object (a run draws from its kernel's `instance`).
+Why this way round, and not the task reader making the Distribution and handing it to the axiom
+set: then the text whose SHA-256 the log's header records would be a rendering the kernel never
+read, and the task reader's checks (weights adding up to 1, values of the variables' sorts)
+would become trusted code. This way the kernel reasons about exactly the recorded text, with
+the checks it applies to every axiom file, and the instances come from what it reasoned about.
+
 The reward rule is a program too; its symbolic semantics defines `reward-of`, the reward of an
-output on an instance, for the prover.
+output on an instance, for the prover. A bernoulli rule's integer c is the chance
+c/BERNOULLI_SCALE of reward 1: in the prover's `reward-of`, in the expected reward and in the
+drawn reward alike.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +51,14 @@ from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.values import Nil, Pair, Trap, Word, show
+from godelmachine.logic.axioms import Distribution, load_axioms
+from godelmachine.logic.kernel import term_value
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
 from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
 
 TYPES = ("int", "word", "bool")
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
+BERNOULLI_SCALE = 1000  # (reward bernoulli ...): the rule's integer c is the chance c/BERNOULLI_SCALE of reward 1
 
 # Instance variables and the reward rule's parameters are written into the generated
 # environment axioms: they must be plain SMT-LIB symbols, not reserved words.
@@ -64,16 +81,6 @@ def comment_text(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class Marginal:
-    """How one instance variable is drawn: uniform integers, uniform words, or a table."""
-
-    kind: str  # uniform-int | uniform-word | finite
-    lo: int = 0
-    hi: int = 0
-    table: tuple[tuple[Fraction, Any], ...] = ()
-
-
 @dataclass
 class Task:
     name: str
@@ -81,7 +88,7 @@ class Task:
     lifetime: int
     search_share: Fraction
     variables: tuple[tuple[str, str], ...]  # (name, type) of the solver's parameters
-    marginals: tuple[Marginal, ...]
+    distribution_form: str  # the instance section, checked, as the environment axioms' (distribution instance ...)
     solver: Program
     reward_kind: str  # exact | bernoulli
     reward_program: Program
@@ -103,30 +110,32 @@ class Task:
 
     # --- instances and rewards -------------------------------------------------------------
 
+    @cached_property
+    def distribution(self) -> Distribution:
+        """The instance distribution, as the axiom reader reads it from the opening lines of the
+        environment axioms (for tools that draw without a machine: a run draws from its own
+        kernel's reading of the whole file, which is equal)."""
+        generated = [(self.environment_source, self.instance_axioms())]
+        return load_axioms(shipped=False, check=False, generated=generated).distributions["instance"]
+
     def draw(self, rng: np.random.Generator, count: int) -> list[tuple[Any, ...]]:
-        """`count` instances, each a tuple of argument values, drawn column by column."""
-        columns = []
-        for m in self.marginals:
-            if m.kind == "uniform-int":
-                columns.append([int(v) for v in rng.integers(m.lo, m.hi, size=count, endpoint=True)])
-            elif m.kind == "uniform-word":
-                columns.append([Word(int(v)) for v in rng.integers(0, 2**32, size=count, dtype=np.int64)])
-            else:
-                weights = np.array([float(w) for w, _ in m.table])
-                picks = rng.choice(len(m.table), size=count, p=weights / weights.sum())
-                columns.append([m.table[int(i)][1] for i in picks])
-        return list(zip(*columns))
+        return draw_instances(self.distribution, rng, count)
 
     # --- what the prover is told -----------------------------------------------------------
+
+    @property
+    def environment_source(self) -> str:
+        """The name of the generated environment axioms in the axiom set and the log's header."""
+        return f"{self.path} (environment)"
 
     def environment_axioms(self) -> str:
         """The task's environment axioms, as axiom-file text: its instance distribution and
         reward-of, from the reward rule."""
-        sorts = [SORTS[t] for t in self.types]
-        variables = " ".join(f"({n} {s})" for (n, _), s in zip(self.variables, sorts))
-        lines = ["(class environment)", f"; generated from the task file {comment_text(self.path)}",
-                 f"(distribution instance ({variables}) (product {' '.join(self.marginal_text())}))"]
-        return "\n".join(lines + self.reward_axioms()) + "\n"
+        return self.instance_axioms() + "\n".join(self.reward_axioms()) + "\n"
+
+    def instance_axioms(self) -> str:
+        """The opening lines of the environment axioms: the class and the instance distribution."""
+        return f"(class environment)\n; generated from the task file {comment_text(self.path)}\n{self.distribution_form}\n"
 
     def initial_state_axioms(self, initial_constant: str) -> str | None:
         """The assumed mean reward of the initial solver, if the task states one."""
@@ -137,18 +146,6 @@ class Task:
                 f"; from the task file {comment_text(self.path)}: assumed, the initial solver's expected reward per instance\n"
                 f"(declare-const {initial_constant} Program)\n"
                 f"(axiom initial-solver-reward (>= (mean-reward {initial_constant}) (/ {value.numerator} {value.denominator})))\n")
-
-    def marginal_text(self) -> list[str]:
-        parts = []
-        for (name, type_), m in zip(self.variables, self.marginals):
-            if m.kind == "uniform-int":
-                parts.append(f"(uniform-int {name} {smt_int(m.lo)} {smt_int(m.hi)})")
-            elif m.kind == "uniform-word":
-                parts.append(f"(uniform-word {name})")
-            else:
-                rows = " ".join(f"((/ {w.numerator} {w.denominator}) {smt_value(v, type_)})" for w, v in m.table)
-                parts.append(f"(finite {name} {rows})")
-        return parts
 
     def reward_axioms(self) -> list[str]:
         """reward-of, defined from the reward program's symbolic semantics."""
@@ -169,7 +166,7 @@ class Task:
         if self.reward_kind == "exact":
             reward = f"(ite {ok} (ite {value} 1.0 0.0) 0.0)"
         else:
-            reward = f"(ite {ok} (/ (to_real {value}) 1000.0) 0.0)"
+            reward = f"(ite {ok} (/ (to_real {value}) {BERNOULLI_SCALE}.0) 0.0)"
         lines = [
             f"(declare-fun reward-of ({' '.join(s for _, s in sem.params)}) Real)",
             f"; the reward rule ({self.reward_kind}), {comment_text(entry)} in the task file, as the prover sees it",
@@ -184,11 +181,11 @@ class Task:
         return lines
 
     def expected_reward(self, instance: tuple[Any, ...], output: Any) -> Fraction:
-        """The expected reward of `output` on `instance`: 0 or 1 (exact), chance/1000 (bernoulli)."""
+        """The expected reward of `output` on `instance`: 0 or 1 (exact), chance/BERNOULLI_SCALE (bernoulli)."""
         value = self.reward_rule(instance, output)
         if self.reward_kind == "exact":
             return Fraction(1 if value is True else 0)
-        return Fraction(min(max(value, 0), 1000), 1000) if type(value) is int else Fraction(0)
+        return Fraction(chance(value), BERNOULLI_SCALE)
 
     def reward_rule(self, instance: tuple[Any, ...], output: Any) -> Any:
         """The reward rule's value for one answered instance, or None if it traps."""
@@ -213,8 +210,8 @@ class Task:
         value = self.reward_rule(instance, output)
         if self.reward_kind == "exact":
             return 1 if value is True else 0
-        chance = min(max(value, 0), 1000) if type(value) is int else 0
-        return 1 if chance == 1000 or (chance and rng.random() * 1000 < chance) else 0
+        c = chance(value)
+        return 1 if c == BERNOULLI_SCALE or (c and rng.random() * BERNOULLI_SCALE < c) else 0
 
     @property
     def reward_entry(self) -> str:
@@ -223,6 +220,32 @@ class Task:
     @property
     def reward_arity(self) -> int:
         return len(self.reward_program.lookup(self.reward_entry).params)
+
+
+def chance(value: Any) -> int:
+    """A bernoulli rule's value as a chance out of BERNOULLI_SCALE: an integer, clamped to
+    0..BERNOULLI_SCALE; anything else (a trap: None) is no chance."""
+    return min(max(value, 0), BERNOULLI_SCALE) if type(value) is int else 0
+
+
+def draw_instances(distribution: Distribution, rng: np.random.Generator, count: int) -> list[tuple[Any, ...]]:
+    """`count` instances of a task's distribution (independent marginals), each a tuple of
+    argument values, drawn column by column: one numpy call per variable, in order, so that a
+    seed gives the same instances."""
+    if distribution.joint:
+        raise ValueError("a task's instances are drawn from independent marginals, not a joint table")
+    columns = []
+    for m in distribution.marginals:
+        if m.kind == "uniform-int":
+            columns.append([int(v) for v in rng.integers(m.lo, m.hi, size=count, endpoint=True)])
+        elif m.kind == "uniform-word":
+            columns.append([Word(int(v)) for v in rng.integers(0, 2**32, size=count, dtype=np.int64)])
+        else:
+            weights = np.array([float(w) for w, _ in m.table])
+            values = [term_value(v) for _, v in m.table]
+            picks = rng.choice(len(m.table), size=count, p=weights / weights.sum())
+            columns.append([values[int(i)] for i in picks])
+    return list(zip(*columns))
 
 
 def rhs(sem: Any, which: str) -> str:
@@ -302,7 +325,7 @@ class TaskReader:
         for required in ("lifetime", "instance", "solver", "reward"):
             if required not in sections:
                 raise UserError(f"the task has no ({required} ...) section", top.pos)
-        variables, marginals = self.instance(sections["instance"])
+        variables, distribution_form = self.instance(sections["instance"])
         solver = self.program(sections["solver"].items[1:], sections["solver"])
         if "solve" not in solver:
             raise UserError("the solver must define (solve ...)", sections["solver"].pos)
@@ -315,7 +338,7 @@ class TaskReader:
             lifetime=self.positive(sections["lifetime"]),
             search_share=self.share(sections.get("search-share")),
             variables=variables,
-            marginals=marginals,
+            distribution_form=distribution_form,
             solver=solver,
             reward_kind=reward_kind,
             reward_program=reward_program,
@@ -355,7 +378,8 @@ class TaskReader:
             raise UserError("expected (initial-reward P) or (initial-reward P Q)", node.pos)
         return Fraction(values[0], values[1] if len(values) == 2 else 1)
 
-    def instance(self, node: SList) -> tuple[tuple[tuple[str, str], ...], tuple[Marginal, ...]]:
+    def instance(self, node: SList) -> tuple[tuple[tuple[str, str], ...], str]:
+        """The instance variables, and their law as the environment axioms' distribution form."""
         if len(node.items) != 3 or type(node.items[1]) is not SList:
             raise UserError("expected (instance ((x type) ...) marginal ...)", node.pos)
         variables: list[tuple[str, str]] = []
@@ -370,9 +394,12 @@ class TaskReader:
         parts = spec.items[1:] if type(spec) is SList and spec.items and _sym(spec.items[0]) == "product" else [spec]
         if len(parts) != len(variables):
             raise UserError(f"expected one marginal per variable ({len(variables)}), or (product ...)", spec.pos)
-        return tuple(variables), tuple(self.marginal(v, p) for v, p in zip(variables, parts))
+        bound = " ".join(f"({n} {SORTS[t]})" for n, t in variables)
+        marginals = " ".join(self.marginal(v, p) for v, p in zip(variables, parts))
+        return tuple(variables), f"(distribution instance ({bound}) (product {marginals}))"
 
-    def marginal(self, variable: tuple[str, str], node: SNode) -> Marginal:
+    def marginal(self, variable: tuple[str, str], node: SNode) -> str:
+        """One variable's marginal, checked, as SMT-LIB text."""
         name, type_ = variable
         if type(node) is not SList or len(node.items) < 2 or _sym(node.items[1]) != name:
             raise UserError(f"expected a marginal for {name}: (uniform-int {name} lo hi), (uniform-word {name}) "
@@ -381,14 +408,15 @@ class TaskReader:
         values = [to_value(item) for item in node.items[2:]]
         if kind == "uniform-int" and type_ == "int" and len(values) == 2 and all(type(v) is int for v in values) \
                 and values[0] <= values[1]:
-            return Marginal("uniform-int", values[0], values[1])
+            return f"(uniform-int {name} {smt_int(values[0])} {smt_int(values[1])})"
         if kind == "uniform-word" and type_ == "word" and not values:
-            return Marginal("uniform-word")
+            return f"(uniform-word {name})"
         if kind == "finite" and values:
             table = [self.finite_row(type_, row, item) for row, item in zip(values, node.items[2:])]
             if sum(w for w, _ in table) != 1:
                 raise UserError("the weights of a finite marginal must add up to 1", node.pos)
-            return Marginal("finite", table=tuple(table))
+            rows = " ".join(f"((/ {w.numerator} {w.denominator}) {smt_value(v, type_)})" for w, v in table)
+            return f"(finite {name} {rows})"
         raise UserError(f"a bad marginal for {name} ({type_})", node.pos)
 
     def finite_row(self, type_: str, row: Any, item: SNode) -> tuple[Fraction, Any]:

@@ -37,6 +37,7 @@ from godelmachine.logic.kernel import (
     solver_constant,
     support,
     support_points,
+    term_value,
 )
 from godelmachine.logic.semantics import SORTS, is_loop_symbol
 from godelmachine.logic.switch import target_statement
@@ -151,7 +152,7 @@ def facts(ctx: SwitchContext, side: Solver, method: str, budget: Budget, rlimit:
                 left = budget.left()
                 if left <= 0:
                     raise OutOfBudget()
-                args = [[_py(v) for v in point]]
+                args = [[term_value(v) for v in point]]
                 ctx.cache[key] = charged(budget, lambda: ctx.kernel.evaluation(side.program, side.name, side.types,
                                                                                args, left, left))
             found.append(ctx.cache[key])
@@ -341,7 +342,7 @@ def rewards(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rli
         total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "reward"))
         value = Fraction(0)
         for weight, point in support_points(ctx.distribution, SMALL_SUPPORT) or []:
-            args = tuple(_py(v) for v in point)
+            args = tuple(term_value(v) for v in point)
             outcome = run(side.program, side.name, args, budget=max(1, budget.left()))
             budget.spend(outcome.steps)
             if outcome.kind == "value":
@@ -363,7 +364,7 @@ def costs(ctx: SwitchContext, premises: Sequence[Theorem], budget: Budget, rlimi
         for side in (ctx.old, ctx.new):
             total = charged(budget, lambda: ctx.kernel.expect_finite(side.program, side.name, side.types, "cost"))
             known = recorded_costs(premises, side)
-            value = sum((w * (known[p] if p in known else cost_at(side, tuple(_py(v) for v in p), budget))
+            value = sum((w * (known[p] if p in known else cost_at(side, tuple(term_value(v) for v in p), budget))
                          for w, p in points), Fraction(0))
             goal = Eq(app("mean-cost", [solver_constant(side.program, side.name)], REAL), real(value))
             means.append(charged(budget, lambda: ctx.kernel.smt(goal, [total, *premises], budget.rlimit(rlimit))))
@@ -542,7 +543,7 @@ def instance(dist: Distribution, case: list, int_index: int | None, x: int | Non
     for i, m in enumerate(dist.marginals):
         fixed = dict(case)
         if i in fixed:
-            values.append(_py(fixed[i]))
+            values.append(term_value(fixed[i]))
         elif i == int_index:
             values.append(x)
         elif m.kind == "uniform-int":
@@ -550,14 +551,8 @@ def instance(dist: Distribution, case: list, int_index: int | None, x: int | Non
         elif m.kind == "uniform-word":
             values.append(Word((0x9E3779B9 * (seed + 1)) & 0xFFFFFFFF))
         else:
-            values.append(_py(m.table[0][1]))
+            values.append(term_value(m.table[0][1]))
     return tuple(values)
-
-
-def _py(value: Term) -> Any:
-    from godelmachine.lang.values import Word
-
-    return Word(value.name) if value.sort.startswith("(_ BitVec") else value.name
 
 
 def cost_at(side: Solver, args: tuple, budget: Budget) -> int:
@@ -578,7 +573,7 @@ def max_cost(ctx: SwitchContext, side: Solver, premises: Sequence[Theorem], budg
     points = support_points(dist, SMALL_SUPPORT)
     if points is not None:
         known = recorded_costs(premises, side)
-        c = max(known[p] if p in known else cost_at(side, tuple(_py(v) for v in p), budget) for _, p in points)
+        c = max(known[p] if p in known else cost_at(side, tuple(term_value(v) for v in p), budget) for _, p in points)
         cited = list(premises)
     else:
         model, upper = proven_model(ctx, side, "<=", premises, budget, rlimit)

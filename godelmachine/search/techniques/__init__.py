@@ -22,10 +22,10 @@ from typing import Callable
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Trap
 from godelmachine.logic.axioms import Distribution
-from godelmachine.logic.kernel import support_points
+from godelmachine.logic.kernel import support_points, term_value
 from godelmachine.search import candidates
 from godelmachine.search.candidates import Runner, Switchprog
-from godelmachine.search.tactics import SMALL_SUPPORT, _py
+from godelmachine.search.tactics import SMALL_SUPPORT
 
 FOLDER = Path(__file__).resolve().parent
 LIBRARY = FOLDER / "library.gm"  # the procedures every technique program may call
@@ -67,7 +67,7 @@ def closed_form(c: Context) -> list[Switchprog]:
 def policy(c: Context) -> list[Switchprog]:
     """For a small finite support only: the current policy is run on each of its points."""
     points = support_points(c.distribution, SMALL_SUPPORT)
-    return candidates.policies(c.solver, c.runner, [tuple(_py(v) for v in p) for _, p in points]) if points else []
+    return candidates.policies(c.solver, c.runner, [tuple(term_value(v) for v in p) for _, p in points]) if points else []
 
 
 # The order is the searcher's order of trials within a phase.
