@@ -459,8 +459,8 @@ def install(files: tuple[tuple[str, str], ...], task: str, root: Path) -> tuple[
     command, in process); the files it installed, and what it said of each."""
     from typer.testing import CliRunner
 
-    from godelmachine.cli import app
-    from godelmachine.cli_axioms import installed_files
+    from godelmachine.cli.axioms import installed_files
+    from godelmachine.cli.main import app
 
     directory = root / "installed"
     said = []
