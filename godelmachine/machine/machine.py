@@ -38,8 +38,8 @@ from godelmachine.logic.semantics import function_base
 from godelmachine.logic.switch import mentioned_programs
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
-from godelmachine.machine.log import SCHEMA, RunLog
-from godelmachine.machine.records import Recovered
+from godelmachine.machine.log import RunLog
+from godelmachine.machine.records import SCHEMA, Recovered
 from godelmachine.machine.task import Task
 from godelmachine.search import tactics
 from godelmachine.search.searcher import Searcher, SwitchEvent
