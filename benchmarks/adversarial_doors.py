@@ -261,7 +261,7 @@ def wrong_value(value: Any) -> Any:
 def initial_solver_symbol(task: Task) -> str:
     """The initial solver's Program constant, as the generated initial-state axioms name it."""
     from godelmachine.logic.terms import subterms
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
 
     statement = task_axioms(task, (), check=False).axioms["initial-solver-reward"].statement
     (name,) = {t.name for t in subterms(statement) if t.sort == "Program"}
@@ -385,7 +385,7 @@ def hash_word(x: Word) -> Word:
 
 
 def task_reward_signature(task: Task) -> tuple[tuple[str, ...], str]:
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
 
     return task_axioms(task, (), check=False).signature.funcs["reward-of"]
 

@@ -58,7 +58,7 @@ def readable(path: Path) -> Path:
 
 def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> Any:
     from godelmachine.logic.axioms import load_axioms
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
     from godelmachine.machine.task import load_task
 
     extra = tuple(readable(path) for path in extra)

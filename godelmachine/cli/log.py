@@ -96,7 +96,7 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool)
     from godelmachine.cli import report
     from godelmachine.logic.axioms import assumptions_of
     from godelmachine.machine.assumptions import rests_on
-    from godelmachine.machine.verify import log_axioms
+    from godelmachine.machine.axiom_set import log_axioms
 
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)
