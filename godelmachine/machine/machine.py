@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from godelmachine import __version__
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.execute import deep_recursion, run
 from godelmachine.lang.interpreter import Outcome
@@ -43,6 +42,7 @@ from godelmachine.machine.records import SCHEMA, Recovered
 from godelmachine.machine.task import Task
 from godelmachine.search import tactics
 from godelmachine.search.searcher import Searcher, SwitchEvent
+from godelmachine.version import __version__
 
 BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
 REWARD_SAMPLES = 40  # reward records per lifetime
