@@ -2,6 +2,7 @@
 
 `main.py` holds the top-level commands and the entry point; `log.py` and `axioms.py` the `log`
 and `axioms` command groups; `report.py`, `plot.py` and `export.py` what `log show | diff`,
-`log plot` and `log export` make of a log; `output.py` what every command prints alike. The
-machine (`godelmachine/machine/`) knows nothing of them.
+`log plot` and `log export` make of a log; `assumptions.py` what a run rests on, as `run`,
+`log show` and `log verify` print it; `output.py` what every command prints alike. The machine
+(`godelmachine/machine/`) knows nothing of them.
 """

@@ -71,7 +71,7 @@ def show_command(
                       r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
                       str(len(r["axioms_used"])))
     console.print(table)
-    from godelmachine.machine.assumptions import rests_on
+    from godelmachine.cli.assumptions import rests_on
 
     for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
         if r["assumptions"]:
@@ -94,8 +94,8 @@ def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
 
 def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
     from godelmachine.cli import report
+    from godelmachine.cli.assumptions import rests_on
     from godelmachine.logic.axioms import assumptions_of
-    from godelmachine.machine.assumptions import rests_on
     from godelmachine.machine.axiom_set import log_axioms
 
     record = report.switch_numbered(records, n, str(log))
@@ -169,7 +169,7 @@ def verify_command(
                    "replayed_records": result.replayed, "seconds": round(seconds, 3),
                    "assumptions": {str(n): a for n, a in result.assumptions.items()}})
         return
-    from godelmachine.machine.assumptions import rests_on
+    from godelmachine.cli.assumptions import rests_on
 
     typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
                f"({result.nodes} nodes) re-checked with a fresh kernel and {solver} in {seconds:.1f} s")

@@ -196,7 +196,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
                           mode=accept, search=search, trust=trust, stop=stop)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
-    from godelmachine.machine.assumptions import run_summary, summary_lines
+    from godelmachine.cli.assumptions import run_summary, summary_lines
 
     try:
         if as_json:
