@@ -69,7 +69,8 @@ from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Nil, Pair, Trap, Word, make_list, show, values_equal
 from godelmachine.logic.kernel import term_value
-from godelmachine.machine.machine import Machine, RunResult, task_axioms
+from godelmachine.machine.axiom_set import task_axioms
+from godelmachine.machine.machine import Machine, RunResult
 from godelmachine.machine.task import Task, load_task
 from godelmachine.search.candidates import datum, replace_definitions
 from godelmachine.search.searcher import EMPIRICAL_SAMPLE

@@ -261,7 +261,7 @@ def wrong_value(value: Any) -> Any:
 def initial_solver_symbol(task: Task) -> str:
     """The initial solver's Program constant, as the generated initial-state axioms name it."""
     from godelmachine.logic.terms import subterms
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
 
     statement = task_axioms(task, (), check=False).axioms["initial-solver-reward"].statement
     (name,) = {t.name for t in subterms(statement) if t.sort == "Program"}
@@ -385,7 +385,7 @@ def hash_word(x: Word) -> Word:
 
 
 def task_reward_signature(task: Task) -> tuple[tuple[str, ...], str]:
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
 
     return task_axioms(task, (), check=False).signature.funcs["reward-of"]
 
@@ -459,8 +459,8 @@ def install(files: tuple[tuple[str, str], ...], task: str, root: Path) -> tuple[
     command, in process); the files it installed, and what it said of each."""
     from typer.testing import CliRunner
 
-    from godelmachine.cli import app
-    from godelmachine.cli_axioms import installed_files
+    from godelmachine.cli.axioms import installed_files
+    from godelmachine.cli.main import app
 
     directory = root / "installed"
     said = []

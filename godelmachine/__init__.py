@@ -9,7 +9,8 @@ The Python API (the command line uses it too):
 
 from typing import Any
 
-__version__ = "0.1.0"
+from godelmachine.version import __version__
+
 __all__ = ["Machine", "load_task", "__version__"]
 
 

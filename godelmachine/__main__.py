@@ -1,3 +1,3 @@
-from godelmachine.cli import main
+from godelmachine.cli.main import main
 
 main()

@@ -50,7 +50,7 @@ def traced_write(self, record):
     write(self, record)
     trace.write(f"r {record['type']}\\n")
 z3.Solver.check, log.RunLog.write = traced_check, traced_write
-from godelmachine.cli import main
+from godelmachine.cli.main import main
 sys.argv = ["godelmachine", *sys.argv[2:]]
 main()
 """

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from godelmachine.cli import app
+from godelmachine.cli.main import app
 from godelmachine.errors import GMError
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli_helpers import REPO
-from godelmachine.cli import app
-from godelmachine.cli_axioms import axiom_set
+from godelmachine.cli.axioms import axiom_set
+from godelmachine.cli.main import app
 from godelmachine.errors import GMError, UserError
 from godelmachine.logic.axioms import assumptions_of, load_axioms, reserved
 from godelmachine.logic.kernel import Kernel, Refused

@@ -1,9 +1,10 @@
 """The reader: source text to S-expression data that remember their line and column.
 
 `read(text, source)` parses with the lark grammar `grammars/machine.lark` and returns a tuple of
-`SNode`s. Atoms are classified here (integer, word, boolean, symbol), and the structural
-errors a user makes most (an unclosed or stray parenthesis, nesting too deep) are found by a
-scan before lark runs, so that the message points at the parenthesis itself.
+`SNode`s. Atoms are classified (integer, word, boolean, symbol) by `values.classify_atom_text`,
+which the printer shares. The structural errors a user makes most (an unclosed or stray
+parenthesis, nesting too deep) are found by a scan before lark runs, so that the message
+points at the parenthesis itself.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from lark.exceptions import UnexpectedInput
 
 from godelmachine.errors import Pos, UserError, remember_source
 from godelmachine.lang.values import (
-    INT_MAX,
-    INT_MIN,
     MAX_NESTING,
     NIL,
     Nil,
     Pair,
     Word,
+    classify_atom_text,
     make_list,
 )
 from godelmachine.resources import grammar_text
@@ -43,39 +43,6 @@ class SList:
 
 
 SNode = Union[SAtom, SList]
-
-_INT = re.compile(r"[+-]?[0-9]+")
-_HEX = re.compile(r"#x([0-9a-fA-F]+)")
-_BIN = re.compile(r"#b([01]+)")
-
-
-def classify_atom_text(text: str) -> Any:
-    """The value an atom's text denotes; ValueError (with the reason) if it denotes none."""
-    if text == "#t":
-        return True
-    if text == "#f":
-        return False
-    if m := _HEX.fullmatch(text):
-        if len(m.group(1)) > 8:
-            raise ValueError("a word literal has at most 8 hex digits (32 bits)")
-        return Word(int(m.group(1), 16))
-    if m := _BIN.fullmatch(text):
-        if len(m.group(1)) > 32:
-            raise ValueError("a word literal has at most 32 binary digits")
-        return Word(int(m.group(1), 2))
-    if text.startswith("#"):
-        raise ValueError(f"unknown literal {text!r}: expected #t, #f, #x<hex> or #b<binary>")
-    if _INT.fullmatch(text):
-        # more than 19 digits is out of range: no need to convert (Python refuses 4,300 or more)
-        value = int(text) if len(text.lstrip("+-").lstrip("0")) <= 19 else INT_MAX + 1
-        if not INT_MIN <= value <= INT_MAX:
-            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
-            raise ValueError(f"integer literal {shown} is outside the integer range [{INT_MIN}, {INT_MAX}]")
-        return value
-    if text[0].isdigit() or (len(text) > 1 and text[0] in "+-" and text[1].isdigit()):
-        raise ValueError(f"malformed number {text!r}")
-    return text
-
 
 _BAR_SYMBOL = re.compile(r"\|(?:[^|\\\n]|\\.)*\|")
 _ESCAPES = {"n": "\n", "|": "|", "\\": "\\"}

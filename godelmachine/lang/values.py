@@ -17,6 +17,7 @@ constant time when a list is built.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from godelmachine.errors import Pos
@@ -179,7 +180,42 @@ def type_name(value: Any) -> str:
     return "program" if type(value).__name__ == "Program" else "unknown"
 
 
-# --- printing --------------------------------------------------------------------------
+# --- atoms as text, both ways ----------------------------------------------------------
+# The reader reads an atom with classify_atom_text; the printer writes a symbol bare only if
+# classify_atom_text reads it back as that symbol. One definition here serves both.
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_HEX = re.compile(r"#x([0-9a-fA-F]+)")
+_BIN = re.compile(r"#b([01]+)")
+
+
+def classify_atom_text(text: str) -> Any:
+    """The value an atom's text denotes; ValueError (with the reason) if it denotes none."""
+    if text == "#t":
+        return True
+    if text == "#f":
+        return False
+    if m := _HEX.fullmatch(text):
+        if len(m.group(1)) > 8:
+            raise ValueError("a word literal has at most 8 hex digits (32 bits)")
+        return Word(int(m.group(1), 16))
+    if m := _BIN.fullmatch(text):
+        if len(m.group(1)) > 32:
+            raise ValueError("a word literal has at most 32 binary digits")
+        return Word(int(m.group(1), 2))
+    if text.startswith("#"):
+        raise ValueError(f"unknown literal {text!r}: expected #t, #f, #x<hex> or #b<binary>")
+    if _INT.fullmatch(text):
+        # more than 19 digits is out of range: no need to convert (Python refuses 4,300 or more)
+        value = int(text) if len(text.lstrip("+-").lstrip("0")) <= 19 else INT_MAX + 1
+        if not INT_MIN <= value <= INT_MAX:
+            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+            raise ValueError(f"integer literal {shown} is outside the integer range [{INT_MIN}, {INT_MAX}]")
+        return value
+    if text[0].isdigit() or (len(text) > 1 and text[0] in "+-" and text[1].isdigit()):
+        raise ValueError(f"malformed number {text!r}")
+    return text
+
 
 _SYMBOL_SPECIAL = set("()';|\" \t\n\r")
 
@@ -197,8 +233,6 @@ def show_symbol(name: str) -> str:
 
 
 def _reads_as_other_atom(name: str) -> bool:
-    from godelmachine.lang.reader import classify_atom_text
-
     try:
         return type(classify_atom_text(name)) is not str
     except ValueError:

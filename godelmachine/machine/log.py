@@ -1,7 +1,7 @@
 """The rewrite log: append-only JSONL, each record flushed and synced to disk as it is written.
 
 One JSON object per line, keys sorted, no spaces, so that the same run always writes the same
-bytes. Record types (the schema is documented in docs/log.md):
+bytes. Record types (the schema is documented in docs/log.md, and checked by records.py):
 
     header    task, seed, versions, lifetime, share, axiom files and their SHA-256, initial solver
     reward    periodic samples: clock, instances, reward
@@ -28,8 +28,6 @@ from godelmachine.errors import Pos, UserError
 
 if TYPE_CHECKING:
     from godelmachine.machine.records import Recovered
-
-SCHEMA = 1
 
 
 def encode(record: dict[str, Any]) -> str:

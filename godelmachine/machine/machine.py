@@ -25,24 +25,24 @@ from typing import Any, Callable
 
 import numpy as np
 
-from godelmachine import __version__
 from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.execute import deep_recursion, run
 from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Trap, show
-from godelmachine.logic.axioms import AxiomSet, assumptions_of, load_axioms
+from godelmachine.logic.axioms import AxiomSet, assumptions_of
 from godelmachine.logic.certificates import certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
-from godelmachine.logic.semantics import function_base
 from godelmachine.logic.switch import mentioned_programs
 from godelmachine.logic.terms import smtlib
+from godelmachine.machine.axiom_set import extra_axiom_files, task_axioms, task_of, user_lemmas
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
-from godelmachine.machine.log import SCHEMA, RunLog
-from godelmachine.machine.records import Recovered
+from godelmachine.machine.log import RunLog
+from godelmachine.machine.records import SCHEMA, Recovered
 from godelmachine.machine.task import Task, draw_instances
 from godelmachine.search import tactics
 from godelmachine.search.searcher import Searcher, SwitchEvent
+from godelmachine.version import __version__
 
 BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
 REWARD_SAMPLES = 40  # reward records per lifetime
@@ -91,26 +91,6 @@ class RunResult:
         return [{"kind": kind, "position": position, "count": n} for (kind, position), n in self.traps.items()]
 
 
-def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: str = "assumed") -> AxiomSet:
-    """The axiom set of a run: hardware, the shipped files, the task's environment and initial
-    state axioms (generated from the task file), then the user's: the task's own axiom files,
-    then `extra` (`trust` "proved" leaves the user's assumptions out)."""
-    initial = function_base(task.solver, "solve")
-    texts: list[Any] = [(task.environment_source, task.environment_axioms())]
-    initial_state = task.initial_state_axioms(initial)
-    if initial_state is not None:
-        texts.append((f"{task.path} (initial state)", initial_state))
-    return load_axioms([*task.environment_files, *extra], check=check, generated=texts, trust=trust)
-
-
-def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
-    """The environment axioms of the task's own axiom files and the user's (installed or
-    --axioms): facts the proof searcher cites in its obligations and induction steps, so that
-    a lemma a user adds can carry a proof step the prover cannot do alone within its budget."""
-    sources = {str(f) for f in files}
-    return tuple(kernel.axiom(a.name) for a in kernel.axioms.axioms.values() if a.source in sources and a.cls == "environment")
-
-
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
@@ -153,8 +133,6 @@ class Machine:
         """The machine of the run whose log is at `path`, set to re-execute it from its header:
         the task file and axiom files the header names (checked by SHA-256), its seed,
         lifetime, mode and search setting. Its log checks the records already on disk."""
-        from godelmachine.machine.verify import extra_axiom_files, task_of
-
         header = recovered.header
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from godelmachine.errors import Pos, UserError
-from godelmachine.machine.log import SCHEMA
+
+# The version of the log's shape, written in every header: a reader refuses a log of another.
+SCHEMA = 1
 
 
 def _int(v: Any) -> bool:
@@ -220,4 +222,4 @@ def check_records(records: list[dict[str, Any]], path: str) -> None:
                 raise UserError(f"the {kind} record's {name!r} must be {what}, not {shown}", pos)
 
 
-__all__ = ["read_records", "check_records", "RECORD_FIELDS", "PROOF_FIELDS"]
+__all__ = ["SCHEMA", "read_records", "check_records", "RECORD_FIELDS", "PROOF_FIELDS", "Recovered"]

@@ -28,18 +28,14 @@ from typing import Any, Callable, Mapping
 
 from godelmachine.errors import UserError
 from godelmachine.lang.program import Program
-from godelmachine.logic.axioms import AxiomSet, assumptions_of
+from godelmachine.logic.axioms import assumptions_of
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import RLIMIT_PER_STEP, Kernel, Refused, StateReading, Theorem, steps_for
 from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs
 from godelmachine.logic.terms import smtlib
+from godelmachine.machine.axiom_set import VerifyFailed, extra_axiom_files, log_axioms, task_of
 from godelmachine.machine.bounds import utility_figures
 from godelmachine.machine.records import read_records
-from godelmachine.machine.task import Task, builtin_tasks, load_task
-
-
-class VerifyFailed(UserError):
-    """The log does not check; the message names the first failure."""
 
 
 @dataclass
@@ -310,35 +306,6 @@ def prover_named(solver: str) -> Callable[..., Any]:
         require()
         return prove_cvc5
     raise UserError(f"unknown solver {solver!r}: z3 or cvc5")
-
-
-def log_axioms(header: dict[str, Any], task: Task | None = None) -> AxiomSet:
-    """The axiom set a run used, rebuilt from its task file and the axiom files its header names,
-    each checked against the SHA-256 recorded there."""
-    from godelmachine.machine.machine import task_axioms
-
-    task = task or task_of(header)
-    axioms = task_axioms(task, extra_axiom_files(header, task), trust=header.get("trust", "assumed"))
-    for name, digest in header["axiom_files"].items():
-        if axioms.files.get(name) != digest:
-            raise VerifyFailed(f"{name}: its SHA-256 differs from the one in the log's header (the file changed since the run)")
-    return axioms
-
-
-def task_of(header: dict[str, Any]) -> Task:
-    name, path = header["task"], header["task_file"]
-    task = load_task(name if path.startswith("godelmachine/tasks/") and name in builtin_tasks() else path)
-    if task.digest != header["task_sha256"]:
-        raise VerifyFailed(f"{path}: the task file differs from the one the log was written with (SHA-256)")
-    return task
-
-
-def extra_axiom_files(header: dict[str, Any], task: Task) -> tuple[Path, ...]:
-    """The axiom files the run was given on top of the task's own and the shipped ones."""
-    from godelmachine.machine.machine import task_axioms
-
-    known = set(task_axioms(task, ()).files)
-    return tuple(Path(name) for name in header["axiom_files"] if name not in known)
 
 
 def confirmed(reading: StateReading, epochs: list[Epoch], lifetime: int) -> bool:

@@ -16,7 +16,9 @@ from typing import Any, Optional
 
 import typer
 
-from godelmachine.cli_common import emit_json
+from godelmachine.cli.axioms import axioms_app, installed_files
+from godelmachine.cli.log import log_app
+from godelmachine.cli.output import emit_json, first_trap_line
 from godelmachine.errors import EXIT_INTERNAL, EXIT_LIMIT, GMError, TrapError, UserError
 from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
 
@@ -194,7 +196,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
                           mode=accept, search=search, trust=trust, stop=stop)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
-    from godelmachine.machine.assumptions import run_summary, summary_lines
+    from godelmachine.cli.assumptions import run_summary, summary_lines
 
     try:
         if as_json:
@@ -310,16 +312,6 @@ def show_result(result: Any, path: Path) -> None:
         console.print(switches)
     console.print(f"log: {path}")
 
-
-def first_trap_line(trap: dict[str, Any]) -> str:
-    """`POS: trap: KIND: DETAIL (instance K: n = 2, at clock C)`, like `godelmachine eval` prints a trap."""
-    arguments = ", ".join(f"{name} = {value}" for name, value in trap["arguments"])
-    return (f"{trap['position'] or '?'}: trap: {trap['kind']}: {trap['detail']} "
-            f"(instance {trap['instance']:,}: {arguments}, at clock {trap['clock']:,})")
-
-
-from godelmachine.cli_axioms import axioms_app, installed_files  # noqa: E402  (after the commands above)
-from godelmachine.cli_log import log_app  # noqa: E402
 
 app.add_typer(log_app, name="log")
 app.add_typer(axioms_app, name="axioms")

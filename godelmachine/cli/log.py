@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import typer
 
-from godelmachine.cli_common import emit_json
+from godelmachine.cli.output import emit_json, first_trap_line
 from godelmachine.errors import UserError
 
 log_app = typer.Typer(no_args_is_help=True, help="Read a rewrite log, diff a switch's code, re-check every proof.")
@@ -31,7 +31,7 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """The run's header, its switches in a table and the refused candidates counted by reason."""
-    from godelmachine.machine import report
+    from godelmachine.cli import report
 
     records = records_of(log)
     if switch is not None:
@@ -56,8 +56,6 @@ def show_command(
         console.print(f"reward {end['reward']:,} over {end['instances']:,} instances; "
                       f"{end['switches']} switch(es), the first at {end['first_switch'] or '-'}")
         if end.get("first_trap"):
-            from godelmachine.cli import first_trap_line
-
             counts = ", ".join(f"{t['kind']} at {t['position'] or '?'}: {t['count']:,}" for t in end["traps"])
             from rich.markup import escape
 
@@ -73,7 +71,7 @@ def show_command(
                       r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
                       str(len(r["axioms_used"])))
     console.print(table)
-    from godelmachine.machine.assumptions import rests_on
+    from godelmachine.cli.assumptions import rests_on
 
     for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
         if r["assumptions"]:
@@ -95,10 +93,10 @@ def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
 
 
 def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
+    from godelmachine.cli import report
+    from godelmachine.cli.assumptions import rests_on
     from godelmachine.logic.axioms import assumptions_of
-    from godelmachine.machine import report
-    from godelmachine.machine.assumptions import rests_on
-    from godelmachine.machine.verify import log_axioms
+    from godelmachine.machine.axiom_set import log_axioms
 
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)
@@ -136,7 +134,7 @@ def diff_command(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """The code before and after switch N, as a unified diff of the pretty-printed programs."""
-    from godelmachine.machine import report
+    from godelmachine.cli import report
 
     record = report.switch_numbered(records_of(log), n, str(log))
     if as_json:
@@ -171,7 +169,7 @@ def verify_command(
                    "replayed_records": result.replayed, "seconds": round(seconds, 3),
                    "assumptions": {str(n): a for n, a in result.assumptions.items()}})
         return
-    from godelmachine.machine.assumptions import rests_on
+    from godelmachine.cli.assumptions import rests_on
 
     typer.echo(f"{log}: ok: {result.switches} switch(es) replayed, {result.proven} proof certificate(s) "
                f"({result.nodes} nodes) re-checked with a fresh kernel and {solver} in {seconds:.1f} s")
@@ -192,7 +190,7 @@ def plot_command(
 ) -> None:
     """Cumulative reward against the clock with the switches marked, and the solver's cost per
     instance below it."""
-    from godelmachine.machine.plot import plot_log
+    from godelmachine.cli.plot import plot_log
 
     records = records_of(log)
     plot_log(records, output)
@@ -210,7 +208,7 @@ def export_command(
 ) -> None:
     """Every SMT obligation of every proof in the log as a standalone .smt2 file (unsat means
     proved), as the kernel sent it to Z3; z3 and cvc5 read them from the command line."""
-    from godelmachine.machine.export import export_smt2
+    from godelmachine.cli.export import export_smt2
 
     records_of(log)
     written = export_smt2(log, smt2)

@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 import typer
 
-from godelmachine.cli_common import emit_json
+from godelmachine.cli.output import emit_json
 from godelmachine.errors import UserError
 
 axioms_app = typer.Typer(no_args_is_help=True, help="List, check, add and remove axiom files.")
@@ -58,7 +58,7 @@ def readable(path: Path) -> Path:
 
 def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> Any:
     from godelmachine.logic.axioms import load_axioms
-    from godelmachine.machine.machine import task_axioms
+    from godelmachine.machine.axiom_set import task_axioms
     from godelmachine.machine.task import load_task
 
     extra = tuple(readable(path) for path in extra)
@@ -78,7 +78,7 @@ def list_command(
     """Each axiom: name, class, file and line, proved or assumed, and the switches resting on it."""
     uses: dict[str, int] = {}
     if log is not None:
-        from godelmachine.cli_log import records_of
+        from godelmachine.cli.log import records_of
 
         records = records_of(log)
         task = task or records[0]["task_file"]
