@@ -1,5 +1,6 @@
-"""The README's table of the trusted core is true: its line counts are the files' own, and
-every file under godelmachine/logic/ is in it or says in its first line that it is untrusted.
+"""The README's table of the trusted core is true: its line counts are the files' own, every
+file under godelmachine/logic/ is in it or says in its first line that it is untrusted, and so
+is every module of the package that those files import, directly or through others.
 
 The trust boundary is a folder (docs/logic.md): what a reader must trust is listed in one
 place, and a file added to `logic/` without a word in that table fails here.
@@ -11,6 +12,7 @@ import re
 from pathlib import Path
 
 from cli_helpers import REPO
+from test_architecture import import_graph
 
 LOGIC = REPO / "godelmachine" / "logic"
 
@@ -75,3 +77,25 @@ def test_a_stale_count_is_caught() -> None:
     rows = table(text)
     assert [files for files, _ in rows] == [[kernel], [LOGIC / "smt.py", LOGIC / "smtlib.py"]]
     assert len(stale_rows(rows)) == 1 and "kernel.py" in stale_rows(rows)[0]
+
+
+def module_path(module: str) -> Path:
+    path = REPO / Path(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def test_every_module_the_logic_files_import_is_in_the_table_or_marked_untrusted() -> None:
+    """The kernel is only as sound as the code it runs: the language files the semantics
+    reads (syntax, costs, values, a program's digest) are trusted as much as the kernel."""
+    listed = {f for files, _ in table() for f in files}
+    graph = import_graph()
+    stack = [m for m in graph if m.startswith("godelmachine.logic.")]
+    reached: set[str] = set()
+    while stack:
+        module = stack.pop()
+        if module not in reached:
+            reached.add(module)
+            stack += graph[module]
+    missing = [m for m in sorted(reached) if module_path(m).name != "__init__.py"
+               and module_path(m) not in listed and not first_line(module_path(m)).startswith("Untrusted")]
+    assert missing == [], f"the trusted core imports modules the README's table leaves out: {missing}"
