@@ -40,6 +40,8 @@ class OutOfBudget(Exception):
 class Clock:
     """Steps since the run started, split into the solver's and the proof searcher's."""
 
+    __slots__ = ("lifetime", "solver_steps", "search_steps", "running", "paid")
+
     def __init__(self, lifetime: int) -> None:
         self.lifetime = lifetime
         self.solver_steps = 0
@@ -50,8 +52,9 @@ class Clock:
     @property
     def now(self) -> int:
         """The clock's reading: every step so far, those of the trial under way included."""
-        running = self.running
-        return self.solver_steps + self.search_steps + (running.steps if running is not None else 0)
+        if self.running is None:  # between trials: the main loop reads this once or twice per instance
+            return self.solver_steps + self.search_steps
+        return self.solver_steps + self.search_steps + self.running.steps
 
     def left(self) -> int:
         """Steps left to the end of the lifetime."""
