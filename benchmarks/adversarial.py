@@ -58,7 +58,7 @@ import multiprocessing
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -919,21 +919,22 @@ class Stage:
                proof: str = "") -> Submission:
         """Submit a switchprog; a Python exception out of the machine's path (not a refusal the
         technique sees) is recorded as the answer `(crash Name)`, never as an acceptance."""
-        self.machine.mode = mode
+        searcher = self.machine.searcher
+        proof_mode = searcher.constants
+        searcher.constants = replace(proof_mode, mode=mode)
         try:
             with deep_recursion():
-                return submit(self.machine.searcher, switchprog(code, share), proof or self.plan.proof, budget,
-                              self.machine.clock)
+                return submit(searcher, switchprog(code, share), proof or self.plan.proof, budget)
         except Exception as exc:  # noqa: BLE001 - what the searcher's path raised is part of the result
             return Submission(False, f"(crash {type(exc).__name__} |{exc}|)", 0, None)
         finally:
-            self.machine.mode = "proof"
+            searcher.constants = proof_mode
 
     def new_epoch(self) -> None:
         """A fresh epoch of the proof searcher, in which the unmutated rewrite is submitted
         first: the facts about the current solver are then proved and paid for, and every
         candidate after it meets the same searcher state."""
-        self.machine.searcher.reset()
+        self.machine.searcher.reset(self.machine.epoch())
         self.submit(self.plan.bases[self.base], "proof", self.plan.budget)
 
     def try_candidate(self, c: Candidate) -> Result:
@@ -1143,8 +1144,6 @@ def measure(quick: bool = False) -> list[dict[str, Any]]:
         candidates = generate(per_stream=2, tasks=("sum-to-n", "fib", "sort4"))
         results = campaign(candidates, Settings(sample=2_000, empirical_truth=2_000, screen=500, check_axioms=False))
     else:
-        from dataclasses import replace
-
         from benchmarks.adversarial_doors import door_candidates, label_rows, load_rows
 
         candidates = generate()

@@ -22,6 +22,7 @@ from godelmachine.logic.certificates import REPLAY
 from godelmachine.logic.terms import TRUE
 from godelmachine.machine.task import technique_names
 from godelmachine.search import techniques
+from godelmachine.search.clock import Clock
 from godelmachine.search.searcher import Searcher
 from godelmachine.search.tactics import TACTICS
 
@@ -35,7 +36,7 @@ def test_the_technique_registry_names_exactly_the_technique_programs() -> None:
 
 def test_an_unknown_technique_or_generator_is_refused() -> None:
     with pytest.raises(UserError, match="unknown proof technique 'no-such'"):
-        Searcher(None, [("no-such", Fraction(1))])
+        Searcher(None, Clock(1), None, [("no-such", Fraction(1))])  # type: ignore[arg-type]
     with pytest.raises(Trap) as trap:
         techniques.generate("no-such", None)  # type: ignore[arg-type]
     assert (trap.value.reason, trap.value.detail) == ("no-such-generator", "no candidate generator 'no-such'")

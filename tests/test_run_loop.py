@@ -76,10 +76,10 @@ def test_a_switch_that_raises_the_share_leaves_the_new_solver_its_modelled_steps
     at: dict[str, int] = {}
 
     def switch_at_t1(m: Machine, result) -> None:
-        if not at and m.clock >= t1:
-            event = SwitchEvent({"share": raised, "summary": f"share 1/10 -> {raised}"}, "test", None, None, [], m.clock)
+        if not at and m.clock.now >= t1:
+            event = SwitchEvent({"share": raised, "summary": f"share 1/10 -> {raised}"}, "test", None, None, [], m.clock.now)
             m.switch(event, result)
-            at.update(clock=m.clock, solver=result.solver_steps, search=result.search_steps)
+            at.update(clock=m.clock.now, solver=m.clock.solver_steps, search=m.clock.search_steps)
 
     result = machine.run(switch_at_t1)
     assert result.clock == lifetime and [s.share_after for s in result.switches] == [raised]
@@ -154,15 +154,14 @@ def test_a_proven_switch_that_raises_the_share_is_accounted_from_its_clock(tmp_p
     at: dict[str, int] = {}
 
     def switch_at_t1(m: Machine, result) -> None:
-        if at or m.clock < lifetime // 2:
+        if at or m.clock.now < lifetime // 2:
             return
         with deep_recursion():
-            proved = submit(m.searcher, switchprog, "symbolic", m.lifetime - m.clock, m.clock)
+            proved = submit(m.searcher, switchprog, "symbolic", m.clock.left())
         assert proved.accepted, proved.answer
-        m.clock += proved.steps
-        result.search_steps += proved.steps
+        m.clock.charge(proved.steps)  # submit leaves its steps to the caller
         m.switch(proved.event, result)
-        at.update(clock=m.clock, solver=result.solver_steps, search=result.search_steps)
+        at.update(clock=m.clock.now, solver=m.clock.solver_steps, search=m.clock.search_steps)
 
     result = machine.run(switch_at_t1)
     [switch] = result.switches

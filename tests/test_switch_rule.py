@@ -98,7 +98,7 @@ def test_the_rule_licenses_exactly_the_switch_the_theorem_was_proved_for(bandit)
     with deep_recursion():
         proved = submit(bandit.searcher, switchprog("(define (solve t) 2)"), "policy", 2_000_000)
     assert proved.accepted, proved.answer
-    old, new = bandit.solver, bandit.searcher.context.new.program
+    old, new = bandit.solver, proved.event.context.new.program
     share, cost, trusted = bandit.share, Switchprog((datum("(define (solve t) 2)"),)).cost, (lambda r: True)
     granted = licence(proved.event.theorem, Switch(old, new, share, share, bandit.lifetime, cost, trusted))
     assert granted.time == granted.clock_reading.value + cost <= granted.deadline

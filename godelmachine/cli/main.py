@@ -255,8 +255,8 @@ def run_with_progress(machine: Any) -> Any:
 
         def update(m: Any, result: Any) -> None:
             ticks["n"] += 1
-            if ticks["n"] % 256 == 0 or m.clock >= m.lifetime:
-                progress.update(bar, completed=min(m.clock, m.lifetime), reward=result.reward, switches=len(result.switches))
+            if ticks["n"] % 256 == 0 or m.clock.now >= m.lifetime:
+                progress.update(bar, completed=min(m.clock.now, m.lifetime), reward=result.reward, switches=len(result.switches))
 
         try:
             result = machine.run(update)

@@ -35,6 +35,7 @@ from typing import Any, Iterator
 
 from godelmachine.lang.interpreter import Evaluator
 from godelmachine.lang.values import OutOfSteps
+from godelmachine.search.clock import Clock
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that SIGINT ended
 
@@ -61,14 +62,14 @@ class Interrupted(BaseException):
 class TrialEvaluator(Evaluator):
     """The evaluator of one technique trial: each charge of steps is also a clean point."""
 
-    def __init__(self, program: Any, budget: int, stop: StopRequest, clock: int) -> None:
+    def __init__(self, program: Any, budget: int, stop: StopRequest, clock: Clock) -> None:
         super().__init__(program, budget)
         self.stop = stop
-        self.clock = clock  # the machine's clock when the trial started
+        self.clock = clock  # the machine's, which reads this trial's steps while it runs
 
     def charge(self, n: int) -> None:
         if self.stop.requested:
-            raise Interrupted(self.clock + self.steps)
+            raise Interrupted(self.clock.now)
         self.steps += n  # Evaluator.charge, inlined: this runs at every step of a trial
         if self.steps > self.budget:
             self.steps = self.budget

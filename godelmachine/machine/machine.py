@@ -4,7 +4,10 @@ The state is the solver program, the proof searcher (its techniques, their prior
 share of the steps), the clock, the reward history and the axiom set. Time is one clock in
 steps: the solver's interpreter steps, the technique programs' steps, and the prover's work
 (Z3's resource count at `RLIMIT_PER_STEP`, interpreter steps of evaluation proofs) all
-advance it. The lifetime is a number of steps.
+advance it. The lifetime is a number of steps. The clock is one object (`Clock`,
+godelmachine/search/clock.py) that the machine owns and hands to the proof searcher; the
+searcher sees nothing else of the machine but the run's constants and, after each switch, the
+new epoch (`RunConstants`, `Epoch`).
 
 The main loop gives the proof searcher `share` of the steps: after each solver instance the
 searcher is owed share/(1 - share) of its steps, and runs technique trials while it is owed
@@ -17,7 +20,6 @@ that time back to the solver.
 from __future__ import annotations
 
 import time
-import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -41,7 +43,8 @@ from godelmachine.machine.log import RunLog
 from godelmachine.machine.records import SCHEMA, Recovered
 from godelmachine.machine.task import Task, draw_instances
 from godelmachine.search import tactics
-from godelmachine.search.searcher import Searcher, SwitchEvent
+from godelmachine.search.clock import Budget, Clock
+from godelmachine.search.searcher import Epoch, RunConstants, Searcher, SwitchEvent
 from godelmachine.version import __version__
 
 BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
@@ -63,6 +66,9 @@ class Switch:
 
 @dataclass
 class RunResult:
+    """What a run did. `clock`, `solver_steps` and `search_steps` are the clock's at the end;
+    during the run (in a progress callback) read them from `Machine.clock`."""
+
     task: str
     seed: int
     lifetime: int
@@ -105,6 +111,7 @@ class Machine:
         self.solver = task.solver
         self.share = task.search_share if search else Fraction(0)
         self.trust = trust
+        self.clock = Clock(self.lifetime)  # the one clock: everything that takes steps charges it
         self.axioms = self.load_axioms(axiom_files)
         self.kernel = Kernel(self.axioms, state=self.read_state)
         # the instances come from the very distribution the kernel's expectation rules reason about
@@ -112,21 +119,19 @@ class Machine:
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
         self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)
-        self.searcher = Searcher(self, task.techniques,
-                                 evaluator=lambda program, budget, clock: TrialEvaluator(program, budget, self.stop, clock))
+        self.readings: list[StateReading] = []
+        self.epoch_reading = 0  # the first state reading since the last switch
+        self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
+        self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
+        self.searcher = Searcher(self.search_constants(), self.clock, self.epoch(), task.techniques,
+                                 evaluator=lambda program, budget: TrialEvaluator(program, budget, self.stop, self.clock))
         self.instance_rng = np.random.default_rng([seed, 0])
         self.reward_rng = np.random.default_rng([seed, 1])
         self.sample_rng = np.random.default_rng([seed, 2])
         self.pending: list[tuple[Any, ...]] = []
-        self.readings: list[StateReading] = []
-        self.epoch_reading = 0  # the first state reading since the last switch
         self.log = RunLog(log_path, resume)
-        self.clock = 0
         self.share_base_solver = self.share_base_search = 0  # solver and search steps when the share last changed
         self.share_carry: Fraction | int = 0  # what the searcher was owed then (see rebase_share)
-        self.paid: "weakref.WeakSet[Theorem]" = weakref.WeakSet()  # theorems the clock has paid for
-        self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
-        self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
 
     @classmethod
     def resume(cls, recovered: Recovered, path: Path, stop: StopRequest | None = None) -> "Machine":
@@ -142,10 +147,21 @@ class Machine:
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra, trust=self.trust)
 
+    # --- what the proof searcher is given -----------------------------------------------------
+
+    def search_constants(self) -> RunConstants:
+        """What the proof searcher knows of the run, for the whole run."""
+        return RunConstants(self.kernel, self.task.types, self.task.expected_reward, self.empirical_sample,
+                            self.mode, self.lemmas, self.programs)
+
+    def epoch(self) -> Epoch:
+        """What the proof searcher searches from, until the next switch."""
+        return Epoch(self.solver, self.share, self.reward_floor, self.epoch_reading)
+
     # --- the state, as state2theorem reads it -------------------------------------------------
 
     def read_state(self, field_name: str) -> StateReading:
-        values = {"clock": self.searcher.now(), "share": self.share, "lifetime": self.lifetime}
+        values = {"clock": self.clock.now, "share": self.share, "lifetime": self.lifetime}
         if field_name not in values:
             raise Refused("state2theorem", "invalid", f"no state field {field_name!r}")
         reading = StateReading(len(self.readings), field_name, values[field_name])
@@ -174,53 +190,50 @@ class Machine:
         self.log.write(self.header())
         interval = max(1, self.lifetime // REWARD_SAMPLES)  # a lifetime below 40 samples every step
         next_sample = interval
-        while self.clock < self.lifetime:
+        clock = self.clock
+        while clock.now < self.lifetime:
             if self.stop.requested:  # a clean point: between instances, trials and idle time
-                raise Interrupted(self.clock)
-            owed = self.owed_to_search(result)
+                raise Interrupted(clock.now)
+            owed = self.owed_to_search()
             if owed > 0:
                 if self.searcher.idle():  # nothing left to try: the share passes idle
-                    idle = min(owed, self.lifetime - self.clock)
-                    self.clock += idle
-                    result.search_steps += idle
+                    clock.charge(min(owed, clock.left()))
                     continue
-                steps, event = self.searcher.trial(self.clock, self.lifetime - self.clock)
-                self.clock += steps
-                result.search_steps += steps
+                event = self.searcher.trial()  # charges the clock with its steps
                 if event is not None:
                     self.switch(event, result)
             else:
-                result.solver_steps += self.run_instance(result)
-            while self.clock >= next_sample and next_sample <= self.lifetime:
-                sample = {"type": "reward", "clock": self.clock, "instances": result.instances,
-                          "reward": result.reward, "solver_steps": result.solver_steps}
+                self.run_instance(result)
+            while clock.now >= next_sample and next_sample <= self.lifetime:
+                sample = {"type": "reward", "clock": clock.now, "instances": result.instances,
+                          "reward": result.reward, "solver_steps": clock.solver_steps}
                 if result.traps:  # only a run whose solver trapped has the field
                     sample["traps"] = result.trapped
                 self.log.write(sample)
                 next_sample += interval
             if progress is not None:
                 progress(self, result)
-        result.clock = self.clock
+        result.clock, result.solver_steps, result.search_steps = clock.now, clock.solver_steps, clock.search_steps
         self.flush_refusals(result)
         self.log.write(self.end(result))
         self.log.close()
         result.wall_seconds = time.perf_counter() - started
         return result
 
-    def owed_to_search(self, result: RunResult) -> int:
+    def owed_to_search(self) -> int:
         """Steps the proof searcher is owed: its share s of the steps since the share was last
         changed, s/(1-s) per solver step, counted exactly (search steps * (1 - s) lags solver
         steps * s), plus the balance carried over from before that change (`rebase_share`)."""
         s = self.share
         if s == 0:
             return 0
-        lag = (result.solver_steps - self.share_base_solver) * s.numerator \
-            - (result.search_steps - self.share_base_search) * (s.denominator - s.numerator)
+        lag = (self.clock.solver_steps - self.share_base_solver) * s.numerator \
+            - (self.clock.search_steps - self.share_base_search) * (s.denominator - s.numerator)
         if self.share_carry:  # the int 0 until a switch changes the share to one not 0
             lag += self.share_carry * (s.denominator - s.numerator)
         return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
 
-    def rebase_share(self, result: RunResult, share_after: Fraction) -> None:
+    def rebase_share(self, share_after: Fraction) -> None:
         """A switch that changes the share starts the share's count again from its clock: the
         target theorem gives the new solver (1 - s')(L - t1) of the steps after the switch at
         t1, so s' applies to the steps from t1 on, not to the whole run (counted on totals, a
@@ -233,16 +246,16 @@ class Machine:
             return
         owed: Fraction | int = 0
         if s != 0:
-            owed = s / (1 - s) * (result.solver_steps - self.share_base_solver) \
-                - (result.search_steps - self.share_base_search) + self.share_carry
-        self.share_base_solver, self.share_base_search = result.solver_steps, result.search_steps
+            owed = s / (1 - s) * (self.clock.solver_steps - self.share_base_solver) \
+                - (self.clock.search_steps - self.share_base_search) + self.share_carry
+        self.share_base_solver, self.share_base_search = self.clock.solver_steps, self.clock.search_steps
         self.share_carry = owed if owed else 0
 
-    def run_instance(self, result: RunResult) -> int:
+    def run_instance(self, result: RunResult) -> None:
         if not self.pending:
             self.pending = draw_instances(self.distribution, self.instance_rng, BATCH)[::-1]
         instance = self.pending.pop()
-        budget = self.lifetime - self.clock
+        budget = self.clock.left()
         module = compiled(self.solver)
         outcome = None
         if module is not None:  # the compiled solver, called directly; run() decides the edge cases
@@ -254,14 +267,13 @@ class Machine:
                 pass
         if outcome is None:
             outcome = run(self.solver, "solve", instance, budget=budget)
-        self.clock += outcome.steps
+        self.clock.charge_solver(outcome.steps)
         if outcome.kind == "value":
             result.instances += 1
             result.reward += self.task.reward(instance, outcome.value, self.reward_rng)
         elif outcome.kind == "trap":
             result.instances += 1
             self.count_trap(result, instance, outcome)
-        return outcome.steps
 
     def count_trap(self, result: RunResult, instance: tuple[Any, ...], outcome: Outcome) -> None:
         """A solver instance trapped (it earns nothing): count it by kind and position, and keep
@@ -270,7 +282,7 @@ class Machine:
         result.traps[key] = result.traps.get(key, 0) + 1
         if result.first_trap is None:
             result.first_trap = {
-                "instance": result.instances, "clock": self.clock - outcome.steps, "kind": outcome.reason,
+                "instance": result.instances, "clock": self.clock.now - outcome.steps, "kind": outcome.reason,
                 "detail": outcome.detail, "position": key[1], "steps": outcome.steps,
                 "arguments": [[name, show(value)] for (name, _), value in zip(self.task.variables, instance)],
             }
@@ -281,35 +293,28 @@ class Machine:
         """Execute the switchprog (the switch rule's, godelmachine/logic/switch.py), log the
         switch at the clock when the switchprog has run, then carry the reward floor over."""
         before, share_before = self.solver, self.share
-        rule = self.searcher.rule(event.switchprog)
+        rule = event.rule()
         after = rule.apply(before)
         share_after = rule.share_after(self.share)
-        self.clock += rule.cost
-        result.search_steps += rule.cost
-        context = self.searcher.context
+        self.clock.charge(rule.cost)
+        context = event.context
         number = len(result.switches) + 1
         summary = event.switchprog.get("summary", "")
         self.flush_refusals(result)
         self.log.write(self.switch_record(number, event, before, after, share_before, share_after, summary))
-        result.switches.append(Switch(number, self.clock, event.technique, summary, before, after, share_before,
+        result.switches.append(Switch(number, self.clock.now, event.technique, summary, before, after, share_before,
                                       share_after, event.theorem))
-        self.rebase_share(result, share_after)
+        self.rebase_share(share_after)
         floor = None  # the old solver's reward floor, proved for the new one (search steps after the switch)
         if event.theorem is not None and context is not None and context.reward_floor is not None:
-            floor = tactics.reward_floor_after(context, self.theorems_of(event.target), self.floor_budget(result), 100_000)
+            budget = Budget(self.clock, until=self.lifetime)  # what is left of the lifetime
+            floor = tactics.reward_floor_after(context, self.theorems_of(event.target), budget, 100_000)
         self.solver, self.share = after, share_after
         self.chain.add(after.digest)
         self.programs.setdefault(after.digest, after)
         self.epoch_reading = len(self.readings)
         self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
-        self.searcher.reset()
-
-    def floor_budget(self, result: RunResult) -> tactics.Budget:
-        def spend(n: int) -> None:
-            self.clock += n
-            result.search_steps += n
-
-        return tactics.Budget(left=lambda: max(0, self.lifetime - self.clock), spend=spend, paid=self.paid)
+        self.searcher.reset(self.epoch())
 
     def theorems_of(self, target: Theorem | None) -> list[Theorem]:
         """The premises a target theorem was proved from (for carrying the reward floor over)."""
@@ -333,12 +338,12 @@ class Machine:
     def switch_record(self, number: int, event: SwitchEvent, before: Program, after: Program,
                       share_before: Fraction, share_after: Fraction, summary: str) -> dict[str, Any]:
         record: dict[str, Any] = {
-            "type": "switch", "n": number, "clock": self.clock, "technique": event.technique, "summary": summary,
+            "type": "switch", "n": number, "clock": self.clock.now, "technique": event.technique, "summary": summary,
             "switchprog": {"definitions": [show(d) for d in event.switchprog.get("definitions", [])],
                            "share": str(share_after) if share_after != share_before else None},
             "before": before.source(), "after": after.source(),
             "share_before": str(share_before), "share_after": str(share_after),
-            "switch_cost": self.searcher.rule(event.switchprog).cost, "readings": [self.epoch_reading, len(self.readings)],
+            "switch_cost": event.rule().cost, "readings": [self.epoch_reading, len(self.readings)],
         }
         if event.theorem is None:
             record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"
@@ -372,10 +377,10 @@ class Machine:
         """The expected reward of both branches from the switch on, as the proof bounds them."""
         from godelmachine.machine.bounds import utility_figures
 
-        return utility_figures(event.target, before, after, share_before, share_after, self.lifetime - self.clock)
+        return utility_figures(event.target, before, after, share_before, share_after, self.clock.left())
 
     def flush_refusals(self, result: RunResult) -> None:
-        refusals = self.searcher.refusals
+        refusals = self.searcher.take_refusals()
         if not refusals:
             return
         counts: dict[str, int] = {}
@@ -385,11 +390,10 @@ class Machine:
         examples = [{"technique": r.technique, "candidate": r.candidate, "rule": r.rule, "status": r.status,
                      "reason": r.reason[:300], "counterexample": [list(x) for x in r.counterexample]}
                     for r in refusals if r.status == "refuted"][:10]
-        self.log.write({"type": "refusals", "clock": self.clock, "counts": counts, "examples": examples})
-        refusals.clear()
+        self.log.write({"type": "refusals", "clock": self.clock.now, "counts": counts, "examples": examples})
 
     def end(self, result: RunResult) -> dict[str, Any]:
-        record = {"type": "end", "clock": self.clock, "instances": result.instances, "reward": result.reward,
+        record = {"type": "end", "clock": self.clock.now, "instances": result.instances, "reward": result.reward,
                   "solver_steps": result.solver_steps, "search_steps": result.search_steps,
                   "switches": len(result.switches), "first_switch": result.first_switch,
                   "refusals": dict(sorted(result.refusals.items()))}

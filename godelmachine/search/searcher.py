@@ -18,8 +18,15 @@ run by the reference evaluator with extra primitives:
       (remaining-steps) (deadline) (empirical?) (check-empirically) (solver-code) (mean-cost-estimate)
 
 `apply-rule` takes the kernel's rules and tactics (godelmachine/search/tactics.py): facts,
-obligation, reward-order, rewards, costs, target, smt, conjoin, modus-ponens. Their steps,
-Z3's work included, are charged to the technique's budget, which is the machine's clock.
+obligation, reward-order, rewards, costs, target, conjoin, modus-ponens. Their steps,
+Z3's work included, are charged to the machine's clock (godelmachine/search/clock.py) through
+a budget, a view of the clock with a limit.
+
+The searcher does not see the machine. It is given the clock, the run's constants
+(`RunConstants`: the kernel, the instance types, the acceptance mode, ...) and, at each reset
+after a switch, the epoch it searches in (`Epoch`: the current solver, share, reward floor and
+the epoch's first state reading). The machine takes from it only `trial`, `idle`, `reset`, `take_refusals` and the
+techniques (for the log's header); a `SwitchEvent` carries what the machine needs of a switch.
 
 BIOPS (Schmidhuber's bias-optimal proof search): in phase i = 0, 1, 2, ... each technique w
 runs afresh for 2^i * P(w) * BASE steps. A technique that has tried everything it knows
@@ -32,7 +39,7 @@ as much as the last one did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
@@ -54,8 +61,9 @@ from godelmachine.logic.switch import (
 )
 from godelmachine.logic.terms import INT, Le, app, mk, real
 from godelmachine.search import tactics, techniques
+from godelmachine.search.clock import Budget, Clock, OutOfBudget
 from godelmachine.search.obligations import Solver
-from godelmachine.search.tactics import Budget, OutOfBudget, SwitchContext
+from godelmachine.search.tactics import SwitchContext
 
 TECHNIQUES = techniques.FOLDER
 BIOPS_BASE = 2**14  # steps of a technique with prior 1 in phase 0
@@ -73,6 +81,38 @@ class SwitchEvent(Exception):
     target: Theorem | None
     premises: list[Theorem]
     clock: int  # the clock when check read it
+    context: SwitchContext | None = None  # the switch proved (for the reward floor carried over)
+
+    def rule(self) -> Switchprog:
+        """The switchprog as the switch rule reads it."""
+        return Switchprog.of(self.switchprog)
+
+
+@dataclass(frozen=True)
+class RunConstants:
+    """What the proof searcher knows of the run, fixed for its whole life."""
+
+    kernel: Kernel
+    types: tuple[str, ...]  # the types of an instance's variables
+    expected_reward: Callable[[tuple, Any], Fraction]  # of an output on an instance (untrusted)
+    empirical_sample: Callable[[int], list[tuple[Any, ...]]]  # instances drawn for the empirical baseline
+    mode: str = "proof"  # or "empirical": the unsound baseline, on purpose
+    lemmas: tuple[Theorem, ...] = ()  # the user's environment lemmas, cited in obligations
+    # every program set as a switchprog's, by digest: the machine's switch records look up here
+    # the programs a certificate mentions
+    programs: dict[str, Program] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """What holds from one switch to the next: the solver the searcher tries to improve, the
+    share of the steps it has, the reward floor proved for that solver, and the number of the
+    epoch's first state reading (readings before it are stale)."""
+
+    solver: Program
+    share: Fraction
+    reward_floor: Theorem | None = None
+    first_reading: int = 0
 
 
 @dataclass
@@ -93,12 +133,14 @@ class Refusal:
 
 
 class Searcher:
-    def __init__(self, machine: Any, technique_priors: Sequence[tuple[str, Fraction]] = (),
-                 evaluator: Callable[[Program, int, int], Evaluator] | None = None) -> None:
-        self.machine = machine
-        # makes the evaluator of a trial from (program, budget, clock); the machine's also stops
-        # a trial on Ctrl-C (godelmachine/machine/interrupt.py)
-        self.new_evaluator = evaluator or (lambda program, budget, clock: Evaluator(program, budget))
+    def __init__(self, constants: RunConstants, clock: Clock, epoch: Epoch,
+                 technique_priors: Sequence[tuple[str, Fraction]] = (),
+                 evaluator: Callable[[Program, int], Evaluator] | None = None) -> None:
+        self.constants = constants
+        self.clock = clock
+        # makes the evaluator of a trial from (program, budget); the machine's also stops a
+        # trial on Ctrl-C (godelmachine/machine/interrupt.py)
+        self.new_evaluator = evaluator or Evaluator
         self.table = BASE_PRIMITIVES.extend(self.primitives())
         library = techniques.LIBRARY.read_text(encoding="utf-8")
         priors = dict(technique_priors) or {name: Fraction(t.prior) for name, t in techniques.REGISTRY.items()}
@@ -112,13 +154,14 @@ class Searcher:
             source = library + "\n" + techniques.REGISTRY[name].path.read_text(encoding="utf-8")
             program = Program.from_source(source, f"godelmachine/search/techniques/{name}.gm", self.table)
             self.techniques.append(Technique(name, prior / total, program))
-        self.reset()
+        self.reset(epoch)
         self.refusals: list[Refusal] = []
         self.summaries: dict[str, str] = {}
 
-    def reset(self) -> None:
+    def reset(self, epoch: Epoch) -> None:
         """A new epoch (after a switch): a fresh theorem store, caches and exhausted set. The
         phase carries over: proofs about the rewritten solver tend to be as hard as the last."""
+        self.epoch = epoch
         self.store: list[Any] = []
         self.switchprog: dict[str, Any] | None = None
         self.context: SwitchContext | None = None
@@ -126,8 +169,6 @@ class Searcher:
         self.exhausted: set[str] = set()
         self.waiting: set[str] = set()
         self.cache: dict[Any, Any] = {}
-        self.evaluator: Evaluator | None = None
-        self.trial_clock = 0
         self.technique = ""
 
     # --- scheduling ----------------------------------------------------------------------
@@ -149,26 +190,29 @@ class Searcher:
                 budget = int(BIOPS_BASE * 2**self.phase * technique.prior * len(self.techniques))
                 return technique, max(budget, 1)
 
-    def trial(self, clock: int, limit: int) -> tuple[int, SwitchEvent | None]:
-        """Run the next technique afresh; (steps taken, the switch if it made one)."""
+    def trial(self) -> SwitchEvent | None:
+        """Run the next technique afresh, within what is left of the lifetime, on the clock
+        (which its steps advance); the switch, if it made one."""
+        limit = self.clock.left()
         technique, budget = self.next_trial(limit)
-        budget = min(budget, limit)
-        self.evaluator = self.new_evaluator(technique.program, budget, clock)
-        self.trial_clock = clock
+        evaluator = self.new_evaluator(technique.program, min(budget, limit))
         self.technique = technique.name
-        try:
-            outcome = self.evaluator.run("technique", ())
-        except SwitchEvent as event:
-            return self.evaluator.steps, event
+        with self.clock.trial(evaluator):
+            try:
+                outcome = evaluator.run("technique", ())
+            except SwitchEvent as event:
+                return event
         if outcome.kind == "value" and outcome.value == "exhausted":
             self.exhausted.add(technique.name)
             self.waiting.clear()  # what waited on the others may have something to try now
         elif outcome.kind == "value" and outcome.value == "wait":
             self.waiting.add(technique.name)
-        return outcome.steps, None
+        return None
 
-    def now(self) -> int:
-        return self.trial_clock + (self.evaluator.steps if self.evaluator else 0)
+    def take_refusals(self) -> list[Refusal]:
+        """The refusals since the last call (the machine logs them before a switch and at the end)."""
+        refusals, self.refusals = self.refusals, []
+        return refusals
 
     # --- the primitives handed to technique programs ----------------------------------------
 
@@ -186,9 +230,9 @@ class Searcher:
             prim("candidates", ("symbol",), self.candidates, "switchprogs proposed by a generator"),
             prim("remaining-steps", (), lambda ctx: ctx.budget - ctx.steps, "steps left to this trial"),
             prim("deadline", (), self.deadline, "a clock by which this trial's switch should happen"),
-            prim("empirical?", (), lambda ctx: self.machine.mode == "empirical", "is this run unsound on purpose?"),
+            prim("empirical?", (), lambda ctx: self.constants.mode == "empirical", "is this run unsound on purpose?"),
             prim("check-empirically", (), self.check_empirically, "switch if the candidate looks better on samples"),
-            prim("solver-code", (), lambda ctx: make_list(d.code for d in self.machine.solver.definitions()),
+            prim("solver-code", (), lambda ctx: make_list(d.code for d in self.epoch.solver.definitions()),
                  "the current solver's definitions"),
             prim("others-exhausted?", (), lambda ctx: all(t.name in self.exhausted for t in self.techniques
                                                           if t.name != self.technique),
@@ -201,8 +245,8 @@ class Searcher:
         """Now, plus what is left of this trial, but at most an eighth of the remaining life: a
         target theorem must hold for a switch at any time up to it, and a switch near the end
         of life cannot pay for itself."""
-        now = self.now()
-        return now + min(ctx.budget - ctx.steps + 10_000, (self.machine.lifetime - now) // 8)
+        now = self.clock.now
+        return now + min(ctx.budget - ctx.steps + 10_000, (self.clock.lifetime - now) // 8)
 
     def handle(self, item: Any) -> int:
         self.store.append(item)
@@ -220,16 +264,12 @@ class Searcher:
         raise Trap("type-error", "expected a theorem handle or a list of handles")
 
     def budget(self, ctx: Evaluator, steps: int) -> Budget:
-        stop = min(ctx.budget, ctx.steps + max(0, steps))
-
-        def spend(n: int) -> None:
-            ctx.charge(n)
-
-        return Budget(left=lambda: stop - ctx.steps, spend=spend, paid=self.machine.paid)
+        """The clock, for `steps` more at most, and no more than is left of the trial."""
+        return self.clock.budget(min(ctx.budget - ctx.steps, max(0, steps)))
 
     def get_axiom(self, ctx: Evaluator, name: str) -> Any:
         try:
-            return self.handle(self.machine.kernel.axiom(name))
+            return self.handle(self.constants.kernel.axiom(name))
         except Refused as refusal:
             return make_list(["invalid", refusal.reason])
 
@@ -240,30 +280,30 @@ class Searcher:
 
     def state_theorem(self, ctx: Evaluator, field_name: str) -> Any:
         try:
-            return self.handle(self.machine.kernel.state2theorem(field_name))
+            return self.handle(self.constants.kernel.state2theorem(field_name))
         except Refused as refusal:
             return make_list(["invalid", refusal.reason])
 
     def set_switchprog(self, ctx: Evaluator, value: Any) -> Any:
         """Make `value` the switchprog, or answer (invalid why): code that does not fit the
         solver, or a share outside 0 <= s < 1 (the switch rule's, godelmachine/logic/switch.py)."""
-        machine = self.machine
+        constants, epoch = self.constants, self.epoch
         try:
             switchprog = self.decode(value)
-            new_program = self.rule(switchprog).apply(machine.solver)
+            new_program = self.rule(switchprog).apply(epoch.solver)
         except InvalidSwitchprog as exc:
             return make_list(["invalid", str(exc)])
         switchprog["summary"] = self.summaries.get(show(value), "a switchprog built by the technique")
-        new_share = switchprog.get("share", machine.share)
-        types = machine.task.types
+        new_share = switchprog.get("share", epoch.share)
+        types = constants.types
         self.switchprog = switchprog
         self.context = SwitchContext(
-            kernel=machine.kernel, old=Solver(machine.solver, "solve", types), new=Solver(new_program, "solve", types),
-            old_share=machine.share, new_share=new_share, reward_floor=machine.reward_floor,
-            readings=lambda f: machine.kernel.state2theorem(f), lifetime=machine.lifetime,
-            reward_value=machine.task.expected_reward, cache=self.cache, lemmas=machine.lemmas,
+            kernel=constants.kernel, old=Solver(epoch.solver, "solve", types), new=Solver(new_program, "solve", types),
+            old_share=epoch.share, new_share=new_share, reward_floor=epoch.reward_floor,
+            readings=lambda f: constants.kernel.state2theorem(f), lifetime=self.clock.lifetime,
+            reward_value=constants.expected_reward, cache=self.cache, lemmas=constants.lemmas,
         )
-        machine.programs.setdefault(new_program.digest, new_program)
+        constants.programs.setdefault(new_program.digest, new_program)
         return True
 
     def decode(self, value: Any) -> dict[str, Any]:
@@ -298,14 +338,13 @@ class Searcher:
         return make_list(parts)
 
     def candidates(self, ctx: Evaluator, kind: str) -> Any:
-        machine = self.machine
-        key = ("candidates", kind, machine.solver.digest)
+        key = ("candidates", kind, self.epoch.solver.digest)
         if key not in self.cache:
             budget = self.budget(ctx, ctx.budget - ctx.steps)
 
             def runner(program: Program, name: str, args: tuple, fast: bool = True) -> Any:
                 outcome = run(program, name, args, budget=max(1, min(budget.left(), PROBE_BUDGET)), fast=fast)
-                ctx.charge(outcome.steps)
+                budget.spend(outcome.steps)
                 return outcome
 
             found = self.generate(kind, runner)
@@ -316,9 +355,8 @@ class Searcher:
 
     def generate(self, kind: str, runner: Callable[..., Any]) -> list[dict[str, Any]]:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
-        machine = self.machine
-        return techniques.generate(kind, techniques.Context(machine.solver, machine.kernel.instance(machine.task.types),
-                                                            machine.share, runner))
+        distribution = self.constants.kernel.instance(self.constants.types)
+        return techniques.generate(kind, techniques.Context(self.epoch.solver, distribution, self.epoch.share, runner))
 
     def refusal(self, rule: str, refused: Refused) -> Any:
         summary = self.switchprog.get("summary", "") if self.switchprog else ""
@@ -330,19 +368,19 @@ class Searcher:
     # --- apply-rule ------------------------------------------------------------------------
 
     def apply_rule(self, ctx: Evaluator, rule: str, *args: Any) -> Any:
-        if self.context is None and rule not in ("smt", "conjoin", "modus-ponens"):
+        if self.context is None and rule not in ("conjoin", "modus-ponens"):
             return make_list(["invalid", "set a switchprog first"])
         try:
             if rule == "conjoin":
-                return make_list(["proved", self.handle(self.machine.kernel.conjoin(*self.theorems(list(args))))])
+                return make_list(["proved", self.handle(self.constants.kernel.conjoin(*self.theorems(list(args))))])
             if rule == "modus-ponens":
                 a, b = self.theorems(args[0])[0], self.theorems(args[1])[0]
-                return make_list(["proved", self.handle(self.machine.kernel.modus_ponens(a, b))])
+                return make_list(["proved", self.handle(self.constants.kernel.modus_ponens(a, b))])
             result = self.tactic(ctx, rule, list(args))
         except Refused as refused:
             return self.refusal(rule, refused)
         except OutOfBudget:
-            ctx.charge(ctx.budget - ctx.steps + 1)  # the trial's budget is spent: this raises
+            self.clock.charge(ctx.budget - ctx.steps + 1)  # the trial's budget is spent: this raises
             raise OutOfSteps() from None
         return make_list(["proved", self.handle(result)])
 
@@ -362,7 +400,7 @@ class Searcher:
             parts.append(tuple(id(t) for t in self.theorems(a)) if i in entry.handles else show(a))
         key = tuple(parts)
         if key in self.cache:
-            ctx.charge(1)
+            self.clock.charge(1)
             cached = self.cache[key]
             if isinstance(cached, Refused):
                 raise cached
@@ -385,7 +423,7 @@ class Searcher:
         """The Gödel machine's check: is h the target theorem for this switchprog, now? The
         switch rule (godelmachine/logic/switch.py) decides; this only reads the clock, proves
         that the switch time is within the deadline and instantiates the target there."""
-        c, kernel = self.context, self.machine.kernel
+        c, kernel = self.context, self.constants.kernel
         if c is None or self.switchprog is None:
             return make_list(["refused", "no switchprog is set"])
         (target,) = self.theorems(h)[:1] or [None]
@@ -396,36 +434,37 @@ class Searcher:
             _, _, deadline = target_readings(target, switch)
         except Refused as refused:
             return make_list(["refused", refused.reason])
-        ctx.charge(1)
+        self.clock.charge(1)
         clock = kernel.state2theorem("clock")
         t1 = switch_time(clock.statement.args[0], switch.cost)
         try:
             in_time = kernel.smt(Le(t1, real(deadline)), [clock], 10_000)
-            ctx.charge(in_time.cost)
+            self.clock.charge(in_time.cost)
             final = kernel.modus_ponens(kernel.instantiate(target, [t1]), in_time)
             licence(final, switch)
         except Refused as refused:
             return self.refusal("check", refused)
-        if self.now() + switch.cost > deadline:  # the switchprog would finish past the deadline
-            return make_list(["refused", f"the switch would end at {self.now() + switch.cost}, past the deadline {deadline}"])
-        raise SwitchEvent(self.switchprog, self.technique, final, target, [], self.now())
+        now = self.clock.now
+        if now + switch.cost > deadline:  # the switchprog would finish past the deadline
+            return make_list(["refused", f"the switch would end at {now + switch.cost}, past the deadline {deadline}"])
+        raise SwitchEvent(self.switchprog, self.technique, final, target, [], now, c)
 
     def switch_rule(self) -> Switch:
         """This epoch's switch as the switch rule sees it: a state reading is current if it was
         read in this epoch and holds the machine's share or lifetime (any clock of the epoch)."""
-        machine, c = self.machine, self.context
+        epoch, lifetime, c = self.epoch, self.clock.lifetime, self.context
         assert c is not None and self.switchprog is not None
 
         def current(reading: StateReading) -> bool:
-            if reading.reading < machine.epoch_reading:
+            if reading.reading < epoch.first_reading:
                 return False
             if reading.field == "share":
-                return reading.value == machine.share
+                return reading.value == epoch.share
             if reading.field == "lifetime":
-                return reading.value == machine.lifetime
+                return reading.value == lifetime
             return reading.field == "clock"
 
-        return Switch(c.old.program, c.new.program, c.old_share, c.new_share, machine.lifetime, self.switch_cost(), current)
+        return Switch(c.old.program, c.new.program, c.old_share, c.new_share, lifetime, self.switch_cost(), current)
 
     def switch_cost(self) -> int:
         """Steps to execute the switchprog: the switch rule's (one per node of its code, plus one)."""
@@ -437,34 +476,33 @@ class Searcher:
         c = self.context
         if c is None or self.switchprog is None:
             return make_list(["refused", "no switchprog is set"])
-        machine = self.machine
         if c.new.program is c.old.program:
-            raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.now())
+            raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.clock.now, c)
         old_steps = new_steps = 0
-        for instance in machine.empirical_sample(EMPIRICAL_SAMPLE):
+        for instance in self.constants.empirical_sample(EMPIRICAL_SAMPLE):
             before = run(c.old.program, "solve", instance, budget=max(1, ctx.budget - ctx.steps))
-            ctx.charge(before.steps)
+            self.clock.charge(before.steps)
             after = run(c.new.program, "solve", instance, budget=max(1, ctx.budget - ctx.steps))
-            ctx.charge(after.steps)
+            self.clock.charge(after.steps)
             if before.kind != after.kind or (before.kind == "value" and not values_equal(before.value, after.value)):
                 return make_list(["refused", "differs on a sampled instance"])
             old_steps, new_steps = old_steps + before.steps, new_steps + after.steps
         if new_steps >= old_steps:
             return make_list(["refused", "not faster on the sample"])
-        raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.now())
+        raise SwitchEvent(self.switchprog, self.technique, None, None, [], self.clock.now, c)
 
     def mean_cost_estimate(self, ctx: Evaluator, limit: int) -> int:
         """The current solver's mean steps on a few sampled instances (a technique's heuristic,
         untrusted); limit + 1 as soon as one instance takes more than `limit` steps."""
         total = 0
-        sample = self.machine.empirical_sample(8)
+        sample = self.constants.empirical_sample(8)
         for instance in sample:
-            outcome = run(self.machine.solver, "solve", instance, budget=max(1, min(limit, ctx.budget - ctx.steps)))
-            ctx.charge(outcome.steps)
+            outcome = run(self.epoch.solver, "solve", instance, budget=max(1, min(limit, ctx.budget - ctx.steps)))
+            self.clock.charge(outcome.steps)
             if outcome.kind == "out-of-steps":
                 return limit + 1
             total += outcome.steps
         return total // max(1, len(sample))
 
 
-__all__ = ["Searcher", "SwitchEvent", "Refusal", "OutOfSteps", "real", "app", "INT", "mk", "StateReading", "Kernel"]
+__all__ = ["Searcher", "RunConstants", "Epoch", "SwitchEvent", "Refusal", "OutOfSteps", "real", "app", "INT", "mk", "StateReading", "Kernel"]

@@ -50,17 +50,20 @@ def submission_program(searcher: Searcher) -> Program:
     return program
 
 
-def submit(searcher: Searcher, switchprog: Any, proof: str, budget: int, clock: int = 0) -> Submission:
+def submit(searcher: Searcher, switchprog: Any, proof: str, budget: int) -> Submission:
     """Run one trial that sets `switchprog` (a datum: a list of `(define ...)` forms) and proves
-    it with the procedure named by `proof`, within `budget` steps, the clock standing at `clock`."""
+    it with the procedure named by `proof`, within `budget` steps, on the searcher's clock. The
+    clock reads the trial's steps while it runs (`state2theorem clock`, `check`), but is not
+    charged with them: the caller decides (a test that switches the machine mid-run charges
+    them; a campaign that submits one candidate after another keeps the clock where it stands)."""
     if proof not in PROOFS:
         raise ValueError(f"unknown proof procedure {proof!r}; expected one of {', '.join(PROOFS)}")
-    searcher.evaluator = Evaluator(submission_program(searcher), budget)
-    searcher.trial_clock = clock
+    evaluator = Evaluator(submission_program(searcher), budget)
     searcher.technique = f"submit-{proof}"
-    try:
-        outcome = searcher.evaluator.run("submit", (switchprog, proof))
-    except SwitchEvent as event:
-        return Submission(True, "switch", searcher.evaluator.steps, event)
+    with searcher.clock.trial(evaluator, charged=False):
+        try:
+            outcome = evaluator.run("submit", (switchprog, proof))
+        except SwitchEvent as event:
+            return Submission(True, "switch", evaluator.steps, event)
     answer = show(outcome.value) if outcome.kind == "value" else outcome.kind
     return Submission(False, answer, outcome.steps, None)

@@ -2,7 +2,8 @@
 
 A bug here can cost time (a proof not found, a wasted query), never soundness: every theorem
 still comes out of the kernel. Each tactic reports what it spent through `spend`, which
-charges the machine's clock and stops the technique that called it when its budget is gone.
+charges the machine's clock (godelmachine/search/clock.py) and stops the technique that called it
+when its budget is gone.
 
 The tactics know the shape of a switch proof:
 
@@ -20,7 +21,6 @@ of its arguments are theorem handles, and the function that runs it.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -28,7 +28,6 @@ from typing import Any, Callable, Sequence
 from godelmachine.lang.execute import run
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import (
-    RLIMIT_PER_STEP,
     Kernel,
     Refused,
     Theorem,
@@ -65,30 +64,11 @@ from godelmachine.logic.terms import (
     subterms,
     sym,
 )
+from godelmachine.search.clock import Budget, OutOfBudget
 from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.search.polynomials import MAX_DEGREE, common_denominator, evaluate_poly, interpolate
 
 SMALL_SUPPORT = 64  # supports this small are proved about by evaluation on every instance
-
-
-class OutOfBudget(Exception):
-    """The technique's budget cannot pay for the next step."""
-
-
-@dataclass
-class Budget:
-    """What a technique may still spend, and the account to charge. `paid` holds the theorems
-    whose cost the clock has already been charged (shared by all budgets of a run)."""
-
-    left: Callable[[], int]
-    spend: Callable[[int], None]
-    paid: "weakref.WeakSet[Theorem]" = field(default_factory=lambda: weakref.WeakSet())
-
-    def rlimit(self, wanted: int) -> int:
-        left = self.left()
-        if left <= 0:
-            raise OutOfBudget()
-        return max(1, min(wanted, left * RLIMIT_PER_STEP))
 
 
 @dataclass
