@@ -143,7 +143,7 @@ class Searcher:
         self.new_evaluator = evaluator or Evaluator
         self.table = BASE_PRIMITIVES.extend(self.primitives())
         library = techniques.LIBRARY.read_text(encoding="utf-8")
-        priors = dict(technique_priors) or {name: Fraction(t.prior) for name, t in techniques.REGISTRY.items()}
+        priors = dict(technique_priors) or {name: Fraction(t.prior) for name, t in techniques.REGISTRY.items() if t.default}
         total = sum(priors.values())
         self.techniques = []
         for name, prior in priors.items():
@@ -347,16 +347,17 @@ class Searcher:
                 budget.spend(outcome.steps)
                 return outcome
 
-            found = self.generate(kind, runner)
+            found = self.generate(kind, runner, budget.spend)
             self.cache[key] = found
             for sp in found:  # the generator's one-line summary, found again when the candidate is set
                 self.summaries[show(self.encode(sp))] = sp.get("summary", "")
         return make_list(self.encode(sp) for sp in self.cache[key])
 
-    def generate(self, kind: str, runner: Callable[..., Any]) -> list[dict[str, Any]]:
+    def generate(self, kind: str, runner: Callable[..., Any], charge: Callable[[int], None]) -> list[dict[str, Any]]:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
-        distribution = self.constants.kernel.instance(self.constants.types)
-        return techniques.generate(kind, techniques.Context(self.epoch.solver, distribution, self.epoch.share, runner))
+        kernel, types = self.constants.kernel, self.constants.types
+        context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge)
+        return techniques.generate(kind, context)
 
     def refusal(self, rule: str, refused: Refused) -> Any:
         summary = self.switchprog.get("summary", "") if self.switchprog else ""

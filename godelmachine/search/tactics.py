@@ -224,9 +224,8 @@ def power(x: Term, n: int) -> Term:
 # --- obligations and rewards ---------------------------------------------------------------
 
 
-def support_condition(ctx: SwitchContext) -> Term:
+def support_condition(dist: Distribution) -> Term:
     """The support of the instance distribution, over the obligations' variables x0, x1, ..."""
-    dist = ctx.distribution
     mapping = {sym(n, s): sym(f"x{i}", s) for i, (n, s) in enumerate(dist.variables)}
     return substitute(support(dist), mapping)
 
@@ -234,7 +233,7 @@ def support_condition(ctx: SwitchContext) -> Term:
 def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     """An obligation over the support. When Z3 says unknown, a search for a counterexample
     that the programs confirm (charged too) turns the refusal into `refuted` with it."""
-    goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx), facts=premises)
+    goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx.distribution), facts=premises)
     cited = [*definitions, *premises, *ctx.lemmas]
     try:
         cases = case_split(ctx, goal)

@@ -1,0 +1,318 @@
+"""Untrusted: the `synthesis` technique's generator, counterexample-guided.
+
+For every definition of the current solver whose parameters and result are integers, words or
+booleans (one to three parameters), it proposes cheaper definitions synthesized from the
+primitive table (`godelmachine/search/synthesis.py`):
+
+1. the parameters' types, inferred from the code (`infer_types`: the solver's from the task,
+   a helper's from the calls that reach it);
+2. test inputs: edge values and seeded random values of each type (for `solve`, values of the
+   instance distribution's support), and the definition's answers on them, run and charged;
+3. enumeration in Levin order, one term per behaviour on the tests, of terms that answer as
+   the definition does wherever it does not trap, and are cheaper on the tests;
+4. each such term checked by the kernel's `smt` rule against the definition (no new traps,
+   the same results, over all inputs of the types or the support): a counterexample joins the
+   tests and enumeration goes on (CEGIS), so that no wrong term is proposed twice; a term the
+   check proves, or cannot decide within its budget, is proposed.
+
+Every step is charged: running the definition and the candidates (the runner), one step per
+node and test input of the enumeration, and the kernel's work. Nothing here is believed: the
+technique program proves each proposal again as every technique does (`prove-equivalent-and-
+faster`), then the target theorem.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from godelmachine.lang.primitives import BASE
+from godelmachine.lang.program import Program
+from godelmachine.lang.syntax import Call, For, If, Let, Lit, PrimCall, Var
+from godelmachine.lang.values import Word, show
+from godelmachine.logic.axioms import Distribution
+from godelmachine.logic.kernel import Kernel, Refused, term_value
+from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
+from godelmachine.search.obligations import Solver, obligation_goal, value_of
+from godelmachine.search.synthesis import TRAP, Enumerator, shared
+from godelmachine.search.tactics import support_condition
+
+SCALARS = ("int", "word", "bool")
+MAX_WEIGHT = 160  # description length (quarter bits) of the largest term tried: about 8 nodes
+MAX_REFUTED = 24  # counterexamples per definition before the generator moves on
+LEVEL_STEP = 8  # the definitions' enumerations advance together by this much description length
+CHECK_RLIMIT = 2_000_000  # Z3's budget for checking one candidate
+TESTS = 8  # random test inputs per definition (besides edge values); counterexamples add more
+SEED = 2011  # test inputs are the same in every run
+EDGE_WORDS = (0, 1, 2, 3, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF, 0x55555555, 0xAAAAAAAA, 0x0000FFFF, 0xFFFF0000)
+EDGE_INTS = (0, 1, 2, 3, -1, -2, 7, 8, 31, 32, 100, -100)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A definition to improve: its name, parameters, their types and its inputs' domain."""
+
+    name: str
+    params: tuple[str, ...]
+    types: tuple[str, ...]
+    inputs: list[tuple[Any, ...]]
+
+
+# --- the types of the definitions ---------------------------------------------------------
+
+
+def value_type(value: Any) -> str | None:
+    return {Word: "word", bool: "bool", int: "int"}.get(type(value))
+
+
+def infer_types(program: Program, entry: str, types: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The parameter types of every definition reached from `entry` by calls whose argument
+    types are known (a helper called at two signatures, or through a closure, is left out)."""
+    found: dict[str, tuple[str, ...]] = {entry: types}
+    clashing: set[str] = set()
+    results: dict[str, str | None] = {}
+    for _ in range(3):  # a helper's result type can type a later call: a few rounds settle it
+        for name, arg_types in list(found.items()):
+            if name in clashing:
+                continue
+            d = program.lookup(name)
+            calls: list[tuple[str, tuple[str | None, ...]]] = []
+            results[name] = _type_of(d.body, dict(zip(d.params, arg_types)), results, calls)
+            for callee, callee_types in calls:
+                if callee not in program or None in callee_types:
+                    continue
+                known = found.setdefault(callee, callee_types)  # type: ignore[arg-type]
+                if known != callee_types:
+                    clashing.add(callee)
+    return {n: t for n, t in found.items() if n not in clashing}
+
+
+def _type_of(e: Any, env: dict[str, str | None], results: dict[str, str | None],
+             calls: list[tuple[str, tuple[str | None, ...]]]) -> str | None:
+    kind = type(e)
+    if kind is Lit:
+        return value_type(e.value)
+    if kind is Var:
+        return env.get(e.name)
+    if kind is If:
+        _type_of(e.test, env, results, calls)
+        then, other = _type_of(e.then, env, results, calls), _type_of(e.other, env, results, calls)
+        return then if then == other or other is None else (other if then is None else None)
+    if kind is Let:
+        return _type_of(e.body, {**env, e.name: _type_of(e.value, env, results, calls)}, results, calls)
+    if kind is PrimCall:
+        for a in e.args:
+            _type_of(a, env, results, calls)
+        return e.prim.result if e.prim.result in SCALARS else None
+    if kind is Call:
+        calls.append((e.name, tuple(_type_of(a, env, results, calls) for a in e.args)))
+        return results.get(e.name)
+    if kind is For:
+        _type_of(e.lo, env, results, calls)
+        _type_of(e.hi, env, results, calls)
+        acc = _type_of(e.init, env, results, calls)
+        _type_of(e.body, {**env, e.var: "int", e.acc: acc}, results, calls)
+        return acc
+    return None  # closures and their calls: not typed
+
+
+# --- test inputs ----------------------------------------------------------------------------
+
+
+def random_value(type_name: str, rng: random.Random) -> Any:
+    if type_name == "word":
+        return Word(rng.getrandbits(32) >> rng.randrange(32))
+    if type_name == "bool":
+        return rng.random() < 0.5
+    return rng.randrange(-1000, 1001)
+
+
+def helper_inputs(types: Sequence[str], rng: random.Random) -> list[tuple[Any, ...]]:
+    """Edge values of each type, then random ones."""
+    edges = {"word": [Word(w) for w in EDGE_WORDS], "int": list(EDGE_INTS), "bool": [False, True]}
+    inputs = [tuple(edges[t][i % len(edges[t])] for t in types) for i in range(max(len(edges[t]) for t in types))]
+    inputs += [tuple(random_value(t, rng) for t in types) for _ in range(TESTS)]
+    return list(dict.fromkeys(inputs))
+
+
+def support_inputs(distribution: Distribution, rng: random.Random) -> list[tuple[Any, ...]]:
+    """Inputs of `solve`: the ends of each integer range, the values of each table, edge
+    words, and random points of the support."""
+    columns: list[list[Any]] = []
+    for m in distribution.marginals:
+        if m.kind == "uniform-int":
+            ends = [m.lo, m.hi, m.lo + 1, m.hi - 1, (m.lo + m.hi) // 2]
+            columns.append([v for v in ends if m.lo <= v <= m.hi] + [rng.randint(m.lo, m.hi) for _ in range(TESTS)])
+        elif m.kind == "uniform-word":
+            columns.append([Word(w) for w in EDGE_WORDS] + [random_value("word", rng) for _ in range(TESTS)])
+        else:
+            columns.append([term_value(v) for _, v in m.table])
+    if not columns:
+        return []
+    longest = max(len(c) for c in columns)
+    inputs = [tuple(c[i % len(c)] for c in columns) for i in range(longest)]
+    inputs += [tuple(rng.choice(c) for c in columns) for _ in range(TESTS)]
+    return list(dict.fromkeys(inputs))
+
+
+def targets(program: Program, distribution: Distribution, types: tuple[str, ...]) -> list[Target]:
+    rng = random.Random(SEED)
+    found = []
+    for name, arg_types in infer_types(program, "solve", types).items():
+        d = program.lookup(name)
+        if not 1 <= len(arg_types) <= 3 or any(t not in SCALARS for t in arg_types) or "@" in name:
+            continue
+        inputs = support_inputs(distribution, rng) if name == "solve" else helper_inputs(arg_types, rng)
+        found.append(Target(name, d.params, arg_types, inputs))
+    return found
+
+
+# --- the generator --------------------------------------------------------------------------
+
+
+def synthesize(program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
+               runner: Runner, charge: Callable[[int], None]) -> list[Switchprog]:
+    """Proposals for the solver's definitions, in Levin order across them: every definition's
+    enumeration is taken one level of description length further in turn, and the first level
+    at which some definition has a checked proposal gives the proposals (cheapest first). An
+    empty list: nothing cheaper up to `MAX_WEIGHT` for any definition."""
+    searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge)
+                for t in targets(program, distribution, types)]
+    searches = [s for s in searches if not s.done]
+    for level in range(LEVEL_STEP, MAX_WEIGHT + LEVEL_STEP, LEVEL_STEP):
+        found = [proposal for s in searches if (proposal := s.advance(level)) is not None]
+        if found:
+            return sorted(found, key=lambda sp: sp["cost"])
+    return []
+
+
+class TargetSearch:
+    """The enumeration for one definition, resumable level by level, restarted with each
+    counterexample (the terms up to the level reached are enumerated again, and charged)."""
+
+    def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
+                 runner: Runner, charge: Callable[[int], None]) -> None:
+        self.program, self.target, self.distribution = program, target, distribution
+        self.kernel, self.runner, self.charge = kernel, runner, charge
+        self.done = True
+        answers = [runner(program, target.name, args) for args in target.inputs]
+        if any(a.kind == "out-of-steps" for a in answers):
+            return
+        self.wanted = [_answer(a) for a in answers]
+        kinds = {value_type(w) for w in self.wanted if w is not TRAP}
+        if len(kinds) != 1 or None in kinds:
+            return
+        (self.result,) = kinds
+        self.old_cost = sum(a.steps for a in answers)
+        self.enumerator = Enumerator(BASE, list(zip(target.params, target.types)), target.inputs,
+                                     constants=literals(program.lookup(target.name).body), charge=charge)
+        self.tried: set[str] = set()
+        self.refuted = 0
+        self.done = False
+        self.restart()
+
+    def restart(self) -> None:
+        self.stream = self.enumerator.terms(MAX_WEIGHT)
+        self.pending: tuple[int, Any, str] | None = None
+
+    def advance(self, level: int) -> Switchprog | None:
+        """Enumerate up to description length `level`: the first proposal the kernel's check
+        does not refute (the definition's search then ends for this solver), or None."""
+        target = self.target
+        while not self.done:
+            if self.pending is None:
+                self.pending = next(self.stream, None)
+                if self.pending is None:
+                    self.done = True
+                    return None
+            weight, entry, kind = self.pending
+            if weight > level:
+                return None
+            self.pending = None
+            if kind != self.result or not answers_as(entry.values, self.wanted):
+                continue
+            body = shared(entry.term, target.params)
+            text = show(body)
+            if text in self.tried:
+                continue
+            self.tried.add(text)
+            switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
+            candidate = replace_definitions(self.program, switchprog)
+            cost = sum(self.runner(candidate, target.name, args).steps for args in self.enumerator.inputs)
+            if cost >= self.old_cost:  # cheaper on the tests, or of no use
+                continue
+            counterexample = check(self.kernel, self.program, candidate, target, self.distribution, self.charge)
+            if counterexample is None:
+                self.done = True
+                return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+            self.refuted += 1
+            if self.refuted > MAX_REFUTED:
+                self.done = True
+                return None
+            answer = self.runner(self.program, target.name, counterexample)
+            self.enumerator.add_input(counterexample)
+            self.wanted.append(_answer(answer))
+            self.old_cost += answer.steps
+            self.restart()
+        return None
+
+
+def answers_as(values: Sequence[Any], wanted: Sequence[Any]) -> bool:
+    """The term's values are the wanted answers wherever the definition does not trap (there,
+    anything may be answered), and the term does not trap elsewhere."""
+    return all(w is TRAP or (v is not TRAP and type(v) is type(w) and v == w) for v, w in zip(values, wanted))
+
+
+def _answer(outcome: Any) -> Any:
+    return outcome.value if outcome.kind == "value" else TRAP
+
+
+def check(kernel: Kernel, old: Program, new: Program, target: Target, distribution: Distribution | None,
+          charge: Callable[[int], None]) -> tuple[Any, ...] | None:
+    """A counterexample to the candidate (no new traps, the same results), or None when the
+    kernel proves both or cannot decide within its budget (the technique's proof decides)."""
+    extra = support_condition(distribution) if distribution is not None else None
+    for kind in ("no-new-traps", "same-results"):
+        try:
+            goal, needed = obligation_goal(kind, kernel, Solver(old, target.name, target.types),
+                                           Solver(new, target.name, target.types), extra)
+            theorem = kernel.smt(goal, needed, CHECK_RLIMIT)
+            charge(theorem.cost)
+        except Refused as refusal:
+            charge(refusal.cost)
+            if refusal.status != "refuted" or not refusal.counterexample:
+                return None
+            return inputs_of(refusal.counterexample, target.types)
+    return None
+
+
+def inputs_of(counterexample: Iterable[tuple[str, str]], types: Sequence[str]) -> tuple[Any, ...] | None:
+    """The counterexample's values of x0, x1, ... (the obligation's variables), as values."""
+    values: dict[int, Any] = {}
+    for name, text in counterexample:
+        base = name.rsplit(".", 1)[-1]
+        if base.startswith("x") and base[1:].isdigit() and int(base[1:]) < len(types):
+            values[int(base[1:])] = value_of(text, types[int(base[1:])])
+    return tuple(values[i] for i in range(len(types))) if len(values) == len(types) else None
+
+
+def literals(body: Any) -> dict[str, list[Any]]:
+    """The constants the definition's code uses, by type (the grammar's extra constants)."""
+    found: dict[str, list[Any]] = {t: [] for t in SCALARS}
+
+    def walk(e: Any) -> None:
+        if type(e) is Lit:
+            t = value_type(e.value)
+            if t is not None and e.value not in found[t]:
+                found[t].append(e.value)
+        for child in getattr(e, "__slots__", ()):
+            value = getattr(e, child)
+            if isinstance(value, tuple):
+                for v in value:
+                    walk(v)
+            elif hasattr(value, "__slots__") and not isinstance(value, (str, int)):
+                walk(value)
+
+    walk(body)
+    return found
