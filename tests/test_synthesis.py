@@ -20,7 +20,15 @@ from godelmachine.lang.values import Word, make_list, show
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
-from godelmachine.search.cegis import check, infer_types, support_inputs, synthesize, targets
+from godelmachine.search.cegis import (
+    check,
+    helper_inputs,
+    infer_types,
+    support_inputs,
+    synthesize,
+    targets,
+    wrapped_helper,
+)
 from godelmachine.search.synthesis import TRAP, Enumerator, productions, shared
 
 RNG = random.Random(7)
@@ -137,8 +145,28 @@ def test_test_inputs_are_edges_and_seeded_random_points_of_the_support(max3):
     _, machine = max3
     dist = machine.kernel.instance(("int", "int", "int"))
     first, again = support_inputs(dist, random.Random(1)), support_inputs(dist, random.Random(1))
-    assert first == again and (-1000, -1000, -1000) in first and (1000, 1000, 1000) in first
-    assert all(-1000 <= v <= 1000 for point in first for v in point)
+    assert first == again and all(-1000 <= v <= 1000 for point in first for v in point)
+    for k in range(3):  # the range's ends in every parameter
+        assert {point[k] for point in first} >= {-1000, 1000, -999, 999, 0}
+    assert sum(len(set(point)) == 1 for point in first) <= 1  # edge values are paired apart, not x = y = z
+
+
+def test_edge_values_of_helpers_are_paired_apart():
+    """Edge rows with x = y would teach a two-word helper nothing about how x and y differ
+    (on same-leading-zeros they made every edge row answer #t)."""
+    points = helper_inputs(("word", "word"), random.Random(1))
+    assert all(x != y for x, y in points[:12]) and {x for x, _ in points} >= {Word(0), Word(0xFFFFFFFF)}
+
+
+def test_a_helper_that_solve_only_wraps_is_not_searched_twice():
+    wrapper = Program.from_source("(define (solve x y) (same x y)) (define (same x y) (= (wand x y) x))")
+    assert wrapped_helper(wrapper) == "same"
+    shared_helper = Program.from_source(
+        "(define (solve x y) (same x y)) (define (same x y) (= (low x) y)) (define (low x) (same2 x x))"
+        " (define (same2 x y) (same x y))")
+    assert wrapped_helper(shared_helper) is None  # same is called elsewhere too
+    swapped = Program.from_source("(define (solve x y) (same y x)) (define (same x y) (= (wand x y) x))")
+    assert wrapped_helper(swapped) is None
 
 
 def test_the_generator_proposes_a_checked_cheaper_definition_and_charges_its_work(max3):
