@@ -226,7 +226,8 @@ class TargetSearch:
         (self.result,) = kinds
         self.old_cost = sum(a.steps for a in answers)
         self.enumerator = Enumerator(BASE, list(zip(target.params, target.types)), target.inputs,
-                                     constants=literals(program.lookup(target.name).body), charge=charge)
+                                     constants=literals(program.lookup(target.name).body), charge=charge,
+                                     result=self.result)
         self.tried: set[str] = set()
         self.refuted = 0
         self.done = False
