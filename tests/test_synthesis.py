@@ -29,7 +29,7 @@ from godelmachine.search.cegis import (
     targets,
     wrapped_helper,
 )
-from godelmachine.search.synthesis import TRAP, Enumerator, productions, shared
+from godelmachine.search.synthesis import TRAP, Enumerator, datum, productions, shared
 
 RNG = random.Random(7)
 WORDS = [(Word(RNG.getrandbits(32) >> RNG.randrange(32)),) for _ in range(24)]
@@ -53,6 +53,20 @@ def test_the_lightest_term_with_the_wanted_behaviour_comes_first():
     found = first(e, [Word(x.bits & -x.bits) for (x,) in WORDS], "word")
     assert found is not None and show(shared(found.term, ["x"])) == "(wand x (wneg x))"
     assert sum(steps) > 0 and all(n == len(WORDS) for n in steps)  # one step per node and input
+
+
+def test_type_relevance_makes_the_same_terms_of_the_result_type_for_fewer_steps():
+    """With the result type given, a subterm is made only when it can still feed a result
+    within the weight reached: the result type's terms come in the same order, cheaper."""
+    def stream(result: str | None) -> tuple[list[tuple[int, str]], int]:
+        steps: list[int] = []
+        e = Enumerator(BASE, [("x", "word"), ("y", "word")], [(Word(3), Word(5)), (Word(0), Word(7)),
+                       (Word(0xFFFFFFFF), Word(1))], charge=steps.append, result=result)
+        return [(w, show(datum(entry.term))) for w, entry, t in e.terms(85) if t == "bool"], sum(steps)
+
+    (plain, plain_steps), (typed, typed_steps) = stream(None), stream("bool")
+    assert typed == plain and len(typed) > 10
+    assert typed_steps < plain_steps / 2
 
 
 def test_a_counterexample_removes_a_wrong_match():
