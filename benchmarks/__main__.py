@@ -12,11 +12,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import adversarial, adversarial_doors, hackers_delight, interpreter, kernel_fuzz, tasks
+from benchmarks import adversarial, adversarial_doors, hackers_delight, interpreter, kernel_fuzz, synthesis, tasks
 from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
-          "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz}
+          "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
+          "synthesis": synthesis}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -20,8 +20,16 @@ from godelmachine.lang.values import Word, make_list, show
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
-from godelmachine.search.cegis import check, infer_types, support_inputs, synthesize, targets
-from godelmachine.search.synthesis import TRAP, Enumerator, productions, shared
+from godelmachine.search.cegis import (
+    check,
+    helper_inputs,
+    infer_types,
+    support_inputs,
+    synthesize,
+    targets,
+    wrapped_helper,
+)
+from godelmachine.search.synthesis import TRAP, Enumerator, datum, productions, shared
 
 RNG = random.Random(7)
 WORDS = [(Word(RNG.getrandbits(32) >> RNG.randrange(32)),) for _ in range(24)]
@@ -45,6 +53,20 @@ def test_the_lightest_term_with_the_wanted_behaviour_comes_first():
     found = first(e, [Word(x.bits & -x.bits) for (x,) in WORDS], "word")
     assert found is not None and show(shared(found.term, ["x"])) == "(wand x (wneg x))"
     assert sum(steps) > 0 and all(n == len(WORDS) for n in steps)  # one step per node and input
+
+
+def test_type_relevance_makes_the_same_terms_of_the_result_type_for_fewer_steps():
+    """With the result type given, a subterm is made only when it can still feed a result
+    within the weight reached: the result type's terms come in the same order, cheaper."""
+    def stream(result: str | None) -> tuple[list[tuple[int, str]], int]:
+        steps: list[int] = []
+        e = Enumerator(BASE, [("x", "word"), ("y", "word")], [(Word(3), Word(5)), (Word(0), Word(7)),
+                       (Word(0xFFFFFFFF), Word(1))], charge=steps.append, result=result)
+        return [(w, show(datum(entry.term))) for w, entry, t in e.terms(85) if t == "bool"], sum(steps)
+
+    (plain, plain_steps), (typed, typed_steps) = stream(None), stream("bool")
+    assert typed == plain and len(typed) > 10
+    assert typed_steps < plain_steps / 2
 
 
 def test_a_counterexample_removes_a_wrong_match():
@@ -137,8 +159,28 @@ def test_test_inputs_are_edges_and_seeded_random_points_of_the_support(max3):
     _, machine = max3
     dist = machine.kernel.instance(("int", "int", "int"))
     first, again = support_inputs(dist, random.Random(1)), support_inputs(dist, random.Random(1))
-    assert first == again and (-1000, -1000, -1000) in first and (1000, 1000, 1000) in first
-    assert all(-1000 <= v <= 1000 for point in first for v in point)
+    assert first == again and all(-1000 <= v <= 1000 for point in first for v in point)
+    for k in range(3):  # the range's ends in every parameter
+        assert {point[k] for point in first} >= {-1000, 1000, -999, 999, 0}
+    assert sum(len(set(point)) == 1 for point in first) <= 1  # edge values are paired apart, not x = y = z
+
+
+def test_edge_values_of_helpers_are_paired_apart():
+    """Edge rows with x = y would teach a two-word helper nothing about how x and y differ
+    (on same-leading-zeros they made every edge row answer #t)."""
+    points = helper_inputs(("word", "word"), random.Random(1))
+    assert all(x != y for x, y in points[:12]) and {x for x, _ in points} >= {Word(0), Word(0xFFFFFFFF)}
+
+
+def test_a_helper_that_solve_only_wraps_is_not_searched_twice():
+    wrapper = Program.from_source("(define (solve x y) (same x y)) (define (same x y) (= (wand x y) x))")
+    assert wrapped_helper(wrapper) == "same"
+    shared_helper = Program.from_source(
+        "(define (solve x y) (same x y)) (define (same x y) (= (low x) y)) (define (low x) (same2 x x))"
+        " (define (same2 x y) (same x y))")
+    assert wrapped_helper(shared_helper) is None  # same is called elsewhere too
+    swapped = Program.from_source("(define (solve x y) (same y x)) (define (same x y) (= (wand x y) x))")
+    assert wrapped_helper(swapped) is None
 
 
 def test_the_generator_proposes_a_checked_cheaper_definition_and_charges_its_work(max3):

@@ -193,7 +193,7 @@ class Enumerator:
 
     def __init__(self, table: PrimitiveTable, variables: Sequence[tuple[str, str]], inputs: Sequence[tuple[Any, ...]],
                  constants: dict[str, Iterable[Any]] | None = None, charge: Callable[[int], None] = lambda n: None,
-                 exclude: Iterable[str] = ()) -> None:
+                 exclude: Iterable[str] = (), result: str | None = None) -> None:
         self.productions = [p for p in productions(table) if p.op not in set(exclude)]
         self.variables = list(variables)
         extra = constants or {}
@@ -206,13 +206,43 @@ class Enumerator:
         for t in TYPES:
             choices[t] += len(self.constants[t])
         self.weight = {t: max(1, round(SCALE * math.log2(max(2, choices[t])))) for t in TYPES}
+        self.gap = self._gaps(result)
+
+    def _lightest(self) -> dict[str, float]:
+        """The least description length of a term of each type."""
+        least = {t: float(self.weight[t]) if self.constants[t] or any(vt == t for _, vt in self.variables)
+                 else math.inf for t in TYPES}
+        for _ in TYPES:  # a fixpoint: each round can only lower a type through another's
+            for p in self.productions:
+                least[p.result] = min(least[p.result], self.weight[p.result] + sum(least[t] for t in p.params))
+        return least
+
+    def _gaps(self, result: str | None) -> dict[str, float]:
+        """For each type, the least description length that a term of the type needs around
+        it to become part of a term of type `result` (0 for `result` itself, and for every type
+        when no result is given): a term of weight w is of use only once terms of `result` up to
+        w + gap are enumerated, so it is made then (type relevance within the remaining weight,
+        the ordering of the enumeration within each type unchanged)."""
+        if result is None:
+            return {t: 0 for t in TYPES}
+        least = self._lightest()
+        gap = {t: 0 if t == result else math.inf for t in TYPES}
+        for _ in TYPES:
+            for p in self.productions:
+                for i, t in enumerate(p.params):
+                    others = sum(least[u] for j, u in enumerate(p.params) if j != i)
+                    gap[t] = min(gap[t], self.weight[p.result] + others + gap[p.result])
+        return gap
 
     def add_input(self, point: tuple[Any, ...]) -> None:
         """A counterexample: enumeration starts again with it among the test inputs."""
         self.inputs.append(tuple(point))
 
     def terms(self, max_weight: int) -> Iterator[tuple[int, Entry, str]]:
-        """(weight, entry, type) of every kept term up to `max_weight`, lightest first."""
+        """(key, entry, type) of every kept term whose key, its weight plus its type's gap, is
+        at most `max_weight`, lowest key first; within a type, lightest first (so the key of a
+        term of the result type is its weight, and every such term up to a weight comes after
+        all the terms it could be made of)."""
         banks: dict[str, dict[int, list[Entry]]] = {t: {} for t in TYPES}
         seen: dict[str, set[tuple[Any, ...]]] = {t: set() for t in TYPES}
         serial = itertools.count()
@@ -227,8 +257,12 @@ class Enumerator:
             banks[t].setdefault(w, []).append(entry)
             return entry
 
-        for weight in range(1, max_weight + 1):
-            for t in TYPES:
+        # at one key, a type of larger gap first: its terms are lighter, and may be arguments
+        # of the others' (with no result type, every gap is 0 and this is the weight order)
+        order = sorted((t for t in TYPES if self.gap[t] < math.inf), key=lambda t: -self.gap[t])
+        for key in range(1, max_weight + 1):
+            for t in order:
+                weight = key - int(self.gap[t])
                 if weight == self.weight[t]:
                     leaves = [(("var", name), tuple(i[k] for i in self.inputs))
                               for k, (name, vt) in enumerate(self.variables) if vt == t]
@@ -236,21 +270,29 @@ class Enumerator:
                     for term, values in leaves:
                         entry = keep(t, weight, term, values)
                         if entry is not None:
-                            yield weight, entry, t
-            for p in self.productions:
-                rest = weight - self.weight[p.result]
-                if rest <= 0:
+                            yield key, entry, t
+                yield from self._made(t, key, weight, banks, keep)
+
+    def _made(self, t: str, key: int, weight: int, banks: dict[str, dict[int, list[Entry]]],
+              keep: Callable[[str, int, Term, tuple[Any, ...]], Entry | None]) -> Iterator[tuple[int, Entry, str]]:
+        """The kept terms of type `t` and `weight` made by a production."""
+        n = len(self.inputs)
+        for p in self.productions:
+            if p.result != t:
+                continue
+            rest = weight - self.weight[p.result]
+            if rest <= 0:
+                continue
+            for children in self._splits(banks, p, rest):
+                if p.op in COMMUTATIVE and children[0].serial > children[1].serial:
                     continue
-                for children in self._splits(banks, p, rest):
-                    if p.op in COMMUTATIVE and children[0].serial > children[1].serial:
-                        continue
-                    if all(c.constant for c in children):  # constant folding: the value is a constant's
-                        continue
-                    self.charge(n)
-                    values = apply(p, [c.values for c in children])
-                    entry = keep(p.result, weight, (p.op, *(c.term for c in children)), values)
-                    if entry is not None:
-                        yield weight, entry, p.result
+                if all(c.constant for c in children):  # constant folding: the value is a constant's
+                    continue
+                self.charge(n)
+                values = apply(p, [c.values for c in children])
+                entry = keep(p.result, weight, (p.op, *(c.term for c in children)), values)
+                if entry is not None:
+                    yield key, entry, p.result
 
     @staticmethod
     def _splits(banks: dict[str, dict[int, list[Entry]]], p: Production, rest: int) -> Iterator[tuple[Entry, ...]]:
