@@ -215,3 +215,15 @@ def test_a_run_switches_to_a_synthesized_solver_by_proof_and_its_log_verifies(ma
     assert "(max a (max b c))" in switches[0]["after"]
     verified = gm("log", "verify", str(log), "--json")
     assert verified.returncode == 0 and json.loads(verified.stdout)["proven"] == len(switches)
+
+
+def test_a_definition_no_term_can_beat_is_given_up_after_little_work(max3):
+    """(+ a b) costs 2 steps a call: a replacement would need fewer than one operation, so the
+    generator reports nothing at once, and pays for little more than running the tests."""
+    _, machine = max3
+    program = Program.from_source("(define (solve a b c) (+ a b))")
+    runner, spent = counting_runner()
+    charged = []
+    found = synthesize(program, machine.kernel.instance(("int", "int", "int")), ("int", "int", "int"), machine.kernel,
+                       runner, charged.append)
+    assert found == [] and sum(charged) == 0 and 0 < spent[0] < 100

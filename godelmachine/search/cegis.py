@@ -23,6 +23,7 @@ faster`), then the target theorem.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -233,6 +234,20 @@ class TargetSearch:
         self.done = False
         self.restart()
 
+    def limit(self) -> int:
+        """The description length past which the search for this definition stops. A call of a
+        straight-line term of k operations costs k + 1 steps, so only terms of fewer than
+        (mean cost on the tests) - 1 operations can be cheaper, and such a term has at most
+        3k + 1 nodes (an `if` has three arguments). Terms beyond that limit that would still be
+        cheaper exist (a shared subterm is paid once, an `if` pays one branch), and are given
+        up: the limit is the generator's choice, which lets it report `exhausted` for a cheap
+        definition after little work (docs/machine.md, "Switching the search off honestly")."""
+        inputs = len(self.enumerator.inputs)
+        most_ops = math.ceil(self.old_cost / max(1, inputs)) - 2
+        if most_ops < 1:
+            return 0
+        return min(MAX_WEIGHT, (3 * most_ops + 1) * max(self.enumerator.weight.values()))
+
     def restart(self) -> None:
         self.stream = self.enumerator.terms(MAX_WEIGHT)
         self.pending: tuple[int, Any, str] | None = None
@@ -248,6 +263,9 @@ class TargetSearch:
                     self.done = True
                     return None
             weight, entry, kind = self.pending
+            if weight > self.limit():  # no term from here on is cheaper, as far as size tells
+                self.done = True
+                return None
             if weight > level:
                 return None
             self.pending = None
