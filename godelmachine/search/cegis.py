@@ -30,13 +30,13 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
-from godelmachine.lang.syntax import Call, For, GlobalRef, If, Let, Lit, PrimCall, Var
-from godelmachine.lang.values import Word, show
+from godelmachine.lang.syntax import Call, For, GlobalRef, If, Let, Lit, PrimCall, Var, children
+from godelmachine.lang.values import Word, show, type_name
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import Kernel, Refused, term_value
 from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
-from godelmachine.search.synthesis import TRAP, Enumerator, shared
+from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
 from godelmachine.search.tactics import support_condition
 
 SCALARS = ("int", "word", "bool")
@@ -64,7 +64,9 @@ class Target:
 
 
 def value_type(value: Any) -> str | None:
-    return {Word: "word", bool: "bool", int: "int"}.get(type(value))
+    """The value's type if it is one the grammar has (int, word, bool), else None."""
+    name = type_name(value)
+    return name if name in SCALARS else None
 
 
 def infer_types(program: Program, entry: str, types: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -234,7 +236,7 @@ class TargetSearch:
         self.done = False
         self.restart()
 
-    def limit(self) -> int:
+    def size_limit(self) -> int:
         """The description length past which the search for this definition stops. A call of a
         straight-line term of k operations costs k + 1 steps, so only terms of fewer than
         (mean cost on the tests) - 1 operations can be cheaper, and such a term has at most
@@ -249,6 +251,7 @@ class TargetSearch:
         return min(MAX_WEIGHT, (3 * most_ops + 1) * max(self.enumerator.weight.values()))
 
     def restart(self) -> None:
+        self.limit = self.size_limit()  # the tests (and so the definition's cost on them) changed
         self.stream = self.enumerator.terms(MAX_WEIGHT)
         self.pending: tuple[int, Any, str] | None = None
 
@@ -263,7 +266,7 @@ class TargetSearch:
                     self.done = True
                     return None
             weight, entry, kind = self.pending
-            if weight > self.limit():  # no term from here on is cheaper, as far as size tells
+            if weight > self.limit:  # no term from here on is cheaper, as far as size tells
                 self.done = True
                 return None
             if weight > level:
@@ -295,12 +298,6 @@ class TargetSearch:
             self.old_cost += answer.steps
             self.restart()
         return None
-
-
-def answers_as(values: Sequence[Any], wanted: Sequence[Any]) -> bool:
-    """The term's values are the wanted answers wherever the definition does not trap (there,
-    anything may be answered), and the term does not trap elsewhere."""
-    return all(w is TRAP or (v is not TRAP and type(v) is type(w) and v == w) for v, w in zip(values, wanted))
 
 
 def _answer(outcome: Any) -> Any:
@@ -350,10 +347,5 @@ def literals(body: Any) -> dict[str, list[Any]]:
 def nodes(e: Any) -> Iterator[Any]:
     """Every node of an expression, the expression first."""
     yield e
-    for child in getattr(e, "__slots__", ()):
-        value = getattr(e, child)
-        if isinstance(value, tuple):
-            for v in value:
-                yield from nodes(v)
-        elif hasattr(value, "__slots__") and not isinstance(value, (str, int)):
-            yield from nodes(value)
+    for child in children(e):
+        yield from nodes(child)

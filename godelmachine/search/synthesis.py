@@ -316,12 +316,14 @@ class Enumerator:
         """Terms of type `result` that give `wanted[i]` on input i wherever it is not TRAP (the
         definition traps there, and anything may be answered), never trapping elsewhere."""
         for _, entry, t in self.terms(max_weight):
-            if t == result and all(w is TRAP or (v is not TRAP and _same(v, w)) for v, w in zip(entry.values, wanted)):
+            if t == result and answers_as(entry.values, wanted):
                 yield entry
 
 
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
+def answers_as(values: Sequence[Any], wanted: Sequence[Any]) -> bool:
+    """The term's values are the wanted answers wherever the definition does not trap (there,
+    anything may be answered), and the term does not trap elsewhere."""
+    return all(w is TRAP or (v is not TRAP and type(v) is type(w) and v == w) for v, w in zip(values, wanted))
 
 
-__all__ = ["Enumerator", "Entry", "Production", "productions", "datum", "shared", "operations", "TRAP", "TYPES"]
+__all__ = ["Enumerator", "answers_as", "Entry", "Production", "productions", "datum", "shared", "operations", "TRAP", "TYPES"]
