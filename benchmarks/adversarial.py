@@ -920,15 +920,17 @@ class Stage:
         """Submit a switchprog; a Python exception out of the machine's path (not a refusal the
         technique sees) is recorded as the answer `(crash Name)`, never as an acceptance."""
         searcher = self.machine.searcher
-        proof_mode = searcher.constants
+        proof_mode, exhausted = searcher.constants, set(searcher.exhausted)
         searcher.constants = replace(proof_mode, mode=mode)
+        if not code and share is not None:  # the share technique's own switchprog: it runs only once
+            searcher.exhausted.update(t.name for t in searcher.techniques)  # every other technique is exhausted
         try:
             with deep_recursion():
                 return submit(searcher, switchprog(code, share), proof or self.plan.proof, budget)
         except Exception as exc:  # noqa: BLE001 - what the searcher's path raised is part of the result
             return Submission(False, f"(crash {type(exc).__name__} |{exc}|)", 0, None)
         finally:
-            searcher.constants = proof_mode
+            searcher.constants, searcher.exhausted = proof_mode, exhausted
 
     def new_epoch(self) -> None:
         """A fresh epoch of the proof searcher, in which the unmutated rewrite is submitted

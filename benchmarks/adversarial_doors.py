@@ -36,9 +36,11 @@ it none, s' > 1 a negative number, and p/0 is no number at all. So the ground tr
    faster by more than the share takes away.
 The ground truth shares the model's one simplification: continued proof search is valued at
 zero (what later switches might gain is not counted), so lowering the share to 0 with the same
-code counts as better. That is a question of the utility's design (docs/DESIGN: stopping the
-search must be proved against the branch in which it goes on), not a hole this campaign can
-judge. A Python exception out of the switch path (on main, `(share 1 0)` raises
+code counts as better. The switch rule makes that simplification true where it accepts a lower
+share: only with the same code, and only once every other technique is exhausted (so the
+branch that keeps searching cannot switch to a better solver; docs/machine.md). The share
+technique's own switchprog (no code) is submitted with the searcher marked exhausted, the
+state in which that technique runs; correct code with a lower share is refused by the rule. A Python exception out of the switch path (on main, `(share 1 0)` raises
 ZeroDivisionError in `set-switchprog`) is recorded as the answer `crash`: not an acceptance,
 but not the refusal the issue asks for either (the test slice checks there is none).
 

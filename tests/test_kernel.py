@@ -185,6 +185,35 @@ def test_state2theorem_reports_the_state_it_is_given() -> None:
         Kernel(sum_axioms()).state2theorem("clock")
 
 
+def test_the_exhausted_reading_is_a_boolean_fact_and_reads_back_from_its_record() -> None:
+    values = {"exhausted": True}
+    kernel = Kernel(sum_axioms(), state=lambda f: StateReading(7, f, values[f]))
+    fact = kernel.state2theorem("exhausted")
+    assert str(fact.statement) == "(= (state.exhausted 7) true)" and fact.arg("value") == "True"
+    values["exhausted"] = False
+    assert str(kernel.state2theorem("exhausted").statement) == "(= (state.exhausted 7) false)"
+    assert StateReading.parse(7, "exhausted", "True") == StateReading(7, "exhausted", True)
+    for text in ("true", "1", ""):
+        with pytest.raises(ValueError):
+            StateReading.parse(7, "exhausted", text)
+    values["exhausted"] = 1  # not a bool: no such fact
+    with pytest.raises(Refused, match="unknown state field"):
+        kernel.state2theorem("exhausted")
+
+
+def test_a_proof_that_cost_more_than_its_rlimit_is_refused_as_out_of_budget() -> None:
+    """Z3 checks its rlimit now and then and can answer unsat a little past it; the kernel
+    refuses that proof as `unknown`, as log verify would refuse the node."""
+    from godelmachine.logic.smt import SmtResult
+
+    over = Kernel(sum_axioms(), prover=lambda premises, goal, rlimit: SmtResult("proved", rlimit + 50))
+    with pytest.raises(Refused) as refused:
+        over.smt(Le(int_(0), int_(1)), [], 1000)
+    assert refused.value.status == "unknown" and refused.value.cost == 1050
+    within = Kernel(sum_axioms(), prover=lambda premises, goal, rlimit: SmtResult("proved", rlimit))
+    assert within.smt(Le(int_(0), int_(1)), [], 1000).cost == 1000
+
+
 def test_expectation_rules(kernel: Kernel) -> None:
     program = Program.from_source(SUM)
     closed = Solver(program, "closed", ("int",))

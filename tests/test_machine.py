@@ -230,6 +230,34 @@ def test_verify_measures_certificate_costs_again_and_bounds_the_rlimits(runs, tm
     assert "more than the lifetime could pay" in verify_fails(runs["bandit"][1], tmp_path, rlimit)
 
 
+def test_verify_confirms_that_the_searcher_was_exhausted_before_the_share_was_cut(runs, tmp_path):
+    """The share switch rests on a reading (state.exhausted r) = true; the log confirms it only
+    if every technique but `share` is listed exhausted in that epoch at or before reading r."""
+    log = runs["sum-to-n"][1]
+    cut = switches(log)[-1]
+    assert cut["share_after"] == "0" and cut["exhausted"]
+    assert any(r["field"] == "exhausted" and r["value"] == "True" for r in cut["state_readings"])
+
+    def share_cut(records):
+        return [r for r in records if r["type"] == "switch"][-1]
+
+    def forget_one(records):
+        share_cut(records)["exhausted"].pop()
+
+    def later(records):
+        share_cut(records)["exhausted"][-1]["reading"] += 3
+
+    def unknown(records):
+        share_cut(records)["exhausted"][-1]["technique"] = "oracle"
+
+    def no_list(records):
+        del share_cut(records)["exhausted"]
+
+    for change in (forget_one, later, no_list):
+        assert "is not confirmed" in verify_fails(log, tmp_path, change)
+    assert "not one of the run's" in verify_fails(log, tmp_path, unknown)
+
+
 def test_verify_checks_the_clock_accounting_between_records(runs, tmp_path):
     def reward(records):
         records[-1]["reward"] += 1000

@@ -16,7 +16,7 @@ from godelmachine.errors import GMError
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task
 
-TASK, LIFETIME = "fib", 1_500_000  # one proven switch at 1,050,337 steps, 44 records
+TASK, LIFETIME = "fib", 1_500_000  # one proven switch at 1,050,316 steps, 44 records
 KILLS = 22
 
 

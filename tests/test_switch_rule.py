@@ -45,7 +45,7 @@ def test_set_switchprog_answers_invalid_to_a_share_outside_0_1(bandit, share):
 
 def test_a_share_in_range_is_taken_and_a_worse_arm_is_still_refused(bandit):
     with deep_recursion():
-        answer = submit(bandit.searcher, switchprog(WORSE_ARM, "(share 1 20)"), "policy", 2_000_000)
+        answer = submit(bandit.searcher, switchprog(WORSE_ARM, "(share 1 4)"), "policy", 2_000_000)
     assert not answer.accepted and not answer.answer.startswith("(invalid"), answer.answer
 
 
@@ -116,3 +116,39 @@ def test_the_rule_licenses_exactly_the_switch_the_theorem_was_proved_for(bandit)
             pytest.fail(name)
     with pytest.raises(Refused, match="modus ponens"):
         licence(proved.event.target, Switch(old, new, share, share, bandit.lifetime, cost, trusted))
+
+
+def test_the_share_is_lowered_only_with_the_same_solver_and_an_exhausted_searcher(tmp_path):
+    """Switching the search off is proved against never switching again; that comparison is
+    honest only when the searcher cannot switch to a better solver, so the rule asks for a
+    current reading that every other technique is exhausted, and for the solver unchanged."""
+    from godelmachine.logic.kernel import Refused
+    from godelmachine.logic.switch import Switch, licence
+
+    machine = Machine(load_task("sum-to-n"), log_path=tmp_path / "run.jsonl")
+    machine.log.write(machine.header())
+    searcher = machine.searcher
+    with deep_recursion():
+        closed = submit(searcher, switchprog("(define (solve n) (div (* n (+ n 1)) 2))"), "symbolic", 4_000_000)
+        machine.switch(closed.event, RunResult("sum-to-n", 0, machine.lifetime, 0, 0, 0, 0, 0))
+        early = submit(searcher, switchprog("(share 0 1)"), "share", 4_000_000)
+        assert not early.accepted and "exhausted" in early.answer, early.answer
+        # the closed form with share 0 in one switchprog: refused, exhausted or not
+        searcher.exhausted.update(t.name for t in searcher.techniques)
+        both = submit(searcher, switchprog("(define (solve n) (div (* (+ n 1) n) 2))", "(share 0 1)"), "symbolic", 4_000_000)
+        assert not both.accepted and "must not change the solver" in both.answer, both.answer
+        cut = submit(searcher, switchprog("(share 0 1)"), "share", 4_000_000)
+    assert cut.accepted, cut.answer
+    solver, share, lifetime = machine.solver, machine.share, machine.lifetime
+    granted = licence(cut.event.theorem, Switch(solver, solver, share, Fraction(0), lifetime, 1, lambda r: True))
+    assert granted.time <= granted.deadline
+    wrong = {
+        "the exhausted reading not current": Switch(solver, solver, share, Fraction(0), lifetime, 1,
+                                                    lambda r: r.field != "exhausted"),
+        "another solver": Switch(solver, Program.from_source("(define (solve n) 0)"), share, Fraction(0), lifetime, 1,
+                                 lambda r: True),
+    }
+    for name, switch in wrong.items():
+        with pytest.raises(Refused):
+            licence(cut.event.theorem, switch)
+            pytest.fail(name)

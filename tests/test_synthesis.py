@@ -20,15 +20,8 @@ from godelmachine.lang.values import Word, make_list, show
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.records import read_records
 from godelmachine.machine.task import load_task
-from godelmachine.search.cegis import (
-    check,
-    helper_inputs,
-    infer_types,
-    support_inputs,
-    synthesize,
-    targets,
-    wrapped_helper,
-)
+from godelmachine.search.cegis import check, infer_types, synthesize, targets, wrapped_helper
+from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.synthesis import TRAP, Enumerator, datum, productions, shared
 
 RNG = random.Random(7)

@@ -142,8 +142,8 @@ def _expect_monotone(kernel: Kernel, n: _Node) -> Theorem:
 
 
 def _state2theorem(kernel: Kernel, n: _Node) -> Theorem:
-    value = Fraction(n.args["value"]) if n.args["field"] == "share" else int(n.args["value"])
-    return kernel.confirmed_state(StateReading(n.args["reading"], n.args["field"], value), n.confirm_state)
+    reading = StateReading.parse(n.args["reading"], n.args["field"], n.args["value"])
+    return kernel.confirmed_state(reading, n.confirm_state)
 
 
 # One replay function per kernel rule (kernel.RULES; tests/test_registries.py checks the two agree).

@@ -16,7 +16,7 @@ a proof.
     induction        |- P(0), |- forall k >= 0. P(k) => P(k+1)  |- forall k >= 0. P(k)
     definition       |- the defining equations of a program's function (symbolic semantics)
     evaluation       |- P.f.ok/val/cost at each point of a finite domain (the interpreter)
-    state2theorem    |- a fact read off the machine's state (clock, share, lifetime)
+    state2theorem    |- a fact read off the machine's state (clock, share, lifetime, exhausted)
     expect_bound     forall x in supp. g(x) R p(x) |- mean(g) R E[p]   (R in <=, >=, =, <, >; p a
                      combination of powers and indicators of the instance variables)
     expect_finite    |- mean(g) = sum_i w_i g(x_i)                  (a finite support)
@@ -51,6 +51,7 @@ from godelmachine.logic.terms import (
     BOOL,
     BUILTINS,
     BV32,
+    FALSE,
     INT,
     REAL,
     TRUE,
@@ -176,6 +177,18 @@ class StateReading:
     field: str
     value: Any
 
+    @classmethod
+    def parse(cls, reading: int, field: str, text: str) -> "StateReading":
+        """A reading from its record (a certificate node's arguments): the value as `_state_fact`
+        wrote it, str() of a Fraction, an int or a bool (ValueError for any other text)."""
+        if field == "share":
+            return cls(reading, field, Fraction(text))
+        if field == "exhausted":
+            if text not in ("True", "False"):
+                raise ValueError(f"an exhausted reading is True or False, not {text!r}")
+            return cls(reading, field, text == "True")
+        return cls(reading, field, int(text))
+
 
 class Kernel:
     def __init__(self, axioms: AxiomSet, rlimit: int = DEFAULT_RLIMIT,
@@ -238,6 +251,11 @@ class Kernel:
             raise Refused("smt", "invalid", f"the goal has sort {goal.sort}, not Bool")
         unambiguous("smt", goal)
         result = self.prover(*smt_query(goal, premises), budget)
+        if result.status == "proved" and steps_for(result.rlimit_used) > steps_for(budget):
+            # Z3 checks its rlimit now and then, and can finish a little past it: a proof that
+            # cost more than its budget is refused like one that ran out (log verify agrees)
+            raise Refused("smt", "unknown", f"budget exhausted: rlimit {budget} spent ({result.rlimit_used} used)",
+                          cost=steps_for(result.rlimit_used))
         return self._from_smt("smt", result, goal, premises, {"goal": smtlib(goal), "rlimit": budget})
 
     def _from_smt(self, rule: str, result: SmtResult, goal: Term, premises: Sequence[Theorem],
@@ -315,7 +333,10 @@ class Kernel:
 
     def state2theorem(self, field_name: str) -> Theorem:
         """|- a fact about the current state: (= (state.clock r) c), (= (state.share r) s),
-        (= state.lifetime T); r numbers the reading, so the fact stays true."""
+        (= state.lifetime T), (= (state.exhausted r) b); r numbers the reading, so the fact
+        stays true. (state.exhausted r) is whether, at reading r, every proof technique but
+        `share` had reported that it tried everything it knows for the current solver (the
+        switch rule, godelmachine/logic/switch.py, says what that licenses)."""
         if self.state is None:
             raise Refused("state2theorem", "invalid", "this kernel has no machine state to read")
         return _state_fact(self.state(field_name))
@@ -615,6 +636,8 @@ def _state_fact(reading: StateReading) -> Theorem:
         statement = Eq(app("state.share", [r], REAL), real(Fraction(value)))
     elif reading.field == "lifetime":
         statement = Eq(sym("state.lifetime", INT), int_(value))
+    elif reading.field == "exhausted" and type(value) is bool:
+        statement = Eq(app("state.exhausted", [r], BOOL), TRUE if value else FALSE)
     else:
         raise Refused("state2theorem", "invalid", f"unknown state field {reading.field!r}")
     args = {"field": reading.field, "reading": reading.reading, "value": str(value)}

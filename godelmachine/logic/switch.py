@@ -19,6 +19,16 @@ its share term a state reading of the current share and its lifetime the current
 clock reading, c the switchprog's cost and D the deadline T names. The caller says which state
 readings are current (the searcher: those of this epoch with the machine's values; the
 checker of a log: those the log confirms).
+
+A switchprog that lowers the share must change nothing else, and its theorem must rest on a
+current reading (state.exhausted r) = true: every proof technique but `share` had tried
+everything it knows for the current solver. The target theorem compares switching with never
+switching again; for a share cut that is the honest comparison only when the branch that
+keeps searching cannot switch to a better solver. The machine's code makes it so: the
+scheduler runs no exhausted technique again before a switch (godelmachine/search/searcher.py,
+`next_trial`), and `share` proposes nothing but share cuts, which earn less later than now
+(docs/machine.md, "Switching the search off honestly"). This is an axiom about the machine's
+own code, like the hardware axioms, built into the rule rather than stated in a file.
 """
 
 from __future__ import annotations
@@ -48,6 +58,15 @@ from godelmachine.logic.terms import (
     substitute,
     sym,
 )
+
+# The one proof technique whose switches only cut the search share; every other technique
+# must be exhausted before the share may be lowered (`search_off_licensed`).
+SHARE_TECHNIQUE = "share"
+
+
+def searcher_exhausted(techniques: Sequence[str], exhausted: Callable[[str], bool]) -> bool:
+    """The value of (state.exhausted r): has every technique but `share` reported exhausted?"""
+    return all(exhausted(name) for name in techniques if name != SHARE_TECHNIQUE)
 
 
 class InvalidSwitchprog(ValueError):
@@ -194,8 +213,7 @@ class Licence:
 
 
 def reading_of(fact: Theorem) -> StateReading:
-    value: Any = Fraction(fact.arg("value")) if fact.arg("field") == "share" else int(fact.arg("value"))
-    return StateReading(fact.arg("reading"), fact.arg("field"), value)
+    return StateReading.parse(fact.arg("reading"), fact.arg("field"), fact.arg("value"))
 
 
 def state_facts(theorem: Theorem) -> list[Theorem]:
@@ -235,6 +253,8 @@ def licence(theorem: Theorem, switch: Switch) -> Licence:
     instance, in_time = theorem.premises
     target = instance.premises[0]
     _, _, deadline = target_readings(target, switch)
+    if switch.new_share < switch.share:
+        search_off_licensed(theorem, switch)
     for fact in state_facts(theorem):
         reading = reading_of(fact)
         if reading.field != "clock" or not switch.current(reading):
@@ -246,6 +266,17 @@ def licence(theorem: Theorem, switch: Switch) -> Licence:
                 raise Refused("check", "invalid", f"the switch time {time} is past the deadline {deadline}")
             return Licence(target, deadline, reading, time, in_time)
     raise Refused("check", "invalid", "the target theorem is not applied at the switch time (a clock reading + the switchprog's cost)")
+
+
+def search_off_licensed(theorem: Theorem, switch: Switch) -> None:
+    """A lower share: the switchprog keeps the solver, and the theorem rests on a current reading
+    that the searcher was exhausted (Refused("check", "invalid", why) if not)."""
+    if switch.after.digest != switch.before.digest:
+        raise Refused("check", "invalid", "a switchprog that lowers the search share must not change the solver")
+    if not any(fact.arg("field") == "exhausted" and reading_of(fact).value is True and switch.current(reading_of(fact))
+               for fact in state_facts(theorem)):
+        raise Refused("check", "invalid", "lowering the search share needs a current reading that every other proof "
+                      "technique is exhausted (state.exhausted); the searcher may still find a better solver")
 
 
 def mentioned_programs(node_args: Sequence[dict[str, Any]]) -> set[str]:
@@ -260,5 +291,5 @@ def mentioned_programs(node_args: Sequence[dict[str, Any]]) -> set[str]:
     return found
 
 
-__all__ = ["Switchprog", "InvalidSwitchprog", "share_of", "valid_share", "from_log", "target_statement",
-           "target_deadline", "switch_time", "Switch", "Licence", "licence", "target_readings", "mentioned_programs"]
+__all__ = ["SHARE_TECHNIQUE", "searcher_exhausted", "Switchprog", "InvalidSwitchprog", "share_of", "valid_share", "from_log", "target_statement",
+           "target_deadline", "switch_time", "Switch", "Licence", "licence", "target_readings", "search_off_licensed", "mentioned_programs"]

@@ -121,6 +121,7 @@ class Machine:
         self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)
         self.readings: list[StateReading] = []
         self.epoch_reading = 0  # the first state reading since the last switch
+        self.exhaustions: list[dict[str, Any]] = []  # this epoch's: technique, clock, reading
         self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
         self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
         self.searcher = Searcher(self.search_constants(), self.clock, self.epoch(), task.techniques,
@@ -161,7 +162,8 @@ class Machine:
     # --- the state, as state2theorem reads it -------------------------------------------------
 
     def read_state(self, field_name: str) -> StateReading:
-        values = {"clock": self.clock.now, "share": self.share, "lifetime": self.lifetime}
+        values = {"clock": self.clock.now, "share": self.share, "lifetime": self.lifetime,
+                  "exhausted": self.searcher.search_exhausted()}
         if field_name not in values:
             raise Refused("state2theorem", "invalid", f"no state field {field_name!r}")
         reading = StateReading(len(self.readings), field_name, values[field_name])
@@ -202,6 +204,8 @@ class Machine:
                 event = self.searcher.trial()  # charges the clock with its steps
                 if event is not None:
                     self.switch(event, result)
+                else:
+                    self.note_exhausted()
             else:
                 self.run_instance(result)
             while clock.now >= next_sample and next_sample <= self.lifetime:
@@ -219,6 +223,13 @@ class Machine:
         self.log.close()
         result.wall_seconds = time.perf_counter() - started
         return result
+
+    def note_exhausted(self) -> None:
+        """Log-to-be: the technique a trial found exhausted, with the clock and the number the
+        next state reading will have (from it on, `state2theorem exhausted` may count it)."""
+        known = {e["technique"] for e in self.exhaustions}
+        for name in sorted(self.searcher.exhausted - known):
+            self.exhaustions.append({"technique": name, "clock": self.clock.now, "reading": len(self.readings)})
 
     def owed_to_search(self) -> int:
         """Steps the proof searcher is owed: its share s of the steps since the share was last
@@ -313,6 +324,7 @@ class Machine:
         self.chain.add(after.digest)
         self.programs.setdefault(after.digest, after)
         self.epoch_reading = len(self.readings)
+        self.exhaustions = []
         self.reward_floor = floor if floor is not None else (self.reward_floor if after is before else None)
         self.searcher.reset(self.epoch())
 
@@ -344,6 +356,7 @@ class Machine:
             "before": before.source(), "after": after.source(),
             "share_before": str(share_before), "share_after": str(share_after),
             "switch_cost": event.rule().cost, "readings": [self.epoch_reading, len(self.readings)],
+            "exhausted": self.exhaustions,
         }
         if event.theorem is None:
             record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"

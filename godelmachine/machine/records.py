@@ -62,6 +62,11 @@ def _readings(v: Any) -> bool:
     return type(v) is list and len(v) == 2 and all(_count(x) for x in v)
 
 
+def _exhaustions(v: Any) -> bool:
+    return type(v) is list and all(type(e) is dict and _str(e.get("technique")) and _count(e.get("clock"))
+                                   and _count(e.get("reading")) for e in v)
+
+
 def _switchprog(v: Any) -> bool:
     return type(v) is dict and _strs(v.get("definitions")) and _optional(_fraction)(v.get("share"))
 
@@ -115,6 +120,7 @@ RECORD_FIELDS: dict[str, dict[str, Field]] = {
         "switchprog": (_switchprog, "an object with definitions (strings) and a share"),
         "before": TEXT, "after": TEXT, "share_before": SHARE, "share_after": SHARE, "switch_cost": COUNT,
         "readings": (_readings, "a pair of integers >= 0"), "accepted": TEXT,
+        "exhausted?": (_exhaustions, "a list of {technique, clock, reading}"),
     },
     "end": {
         "clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps": COUNT, "search_steps": COUNT,

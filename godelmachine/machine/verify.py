@@ -14,7 +14,9 @@ re-executes the whole run and compares every record byte for byte.
 
 State facts are confirmed from the log alone: the lifetime from the header; a share reading
 by the share in force in the epoch (the stretch between two switches) in which it was read;
-a clock reading by lying within its epoch's clock interval. The first failure raises
+a clock reading by lying within its epoch's clock interval; an exhausted reading by the
+switch record's list of the techniques that reported exhausted in its epoch and from which
+reading on (each one of the header's techniques, once, in clock order). The first failure raises
 `VerifyFailed`, naming the switch (or the record's line) and the reason.
 """
 
@@ -31,7 +33,7 @@ from godelmachine.lang.program import Program
 from godelmachine.logic.axioms import assumptions_of
 from godelmachine.logic.certificates import check_certificate
 from godelmachine.logic.kernel import RLIMIT_PER_STEP, Kernel, Refused, StateReading, Theorem, steps_for
-from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs
+from godelmachine.logic.switch import Switch, from_log, licence, mentioned_programs, searcher_exhausted
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine.axiom_set import VerifyFailed, extra_axiom_files, log_axioms, task_of
 from godelmachine.machine.bounds import utility_figures
@@ -47,6 +49,8 @@ class Epoch:
     share: Fraction
     clock_from: int
     clock_to: int
+    techniques: tuple[str, ...] = ()  # the run's proof techniques (the header's)
+    exhausted: dict[str, int] = field(default_factory=dict)  # technique -> the reading from which it was exhausted
 
 
 @dataclass
@@ -84,6 +88,7 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
     epochs: list[Epoch] = []
     result = Verified(axioms=sorted(header["axiom_files"]), solver=solver)
     previous_clock, first_reading = 0, 0
+    techniques = tuple(str(t[0]) for t in header["techniques"])
     accounts = Accounts(lifetime)
     for line, record in enumerate(records[1:], 2):
         if record.get("type") != "switch":
@@ -103,7 +108,9 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
             readings = record["readings"]
             if readings[0] != first_reading or readings[1] < readings[0]:
                 raise VerifyFailed(f"the state readings {readings} do not follow the previous epoch's (from {first_reading})")
-            epochs.append(Epoch(readings[0], readings[1], share, previous_clock, record["clock"]))
+            epoch = Epoch(readings[0], readings[1], share, previous_clock, record["clock"], techniques)
+            epoch.exhausted = exhaustions(record.get("exhausted", []), epoch)
+            epochs.append(epoch)
             if record.get("accepted") == "proof":
                 theorem = check_proven_switch(kernel, record, program, after, share, new_share, lifetime, cost,
                                               epochs, programs, measure=solver == "z3")
@@ -308,6 +315,23 @@ def prover_named(solver: str) -> Callable[..., Any]:
     raise UserError(f"unknown solver {solver!r}: z3 or cvc5")
 
 
+def exhaustions(entries: list[dict[str, Any]], epoch: Epoch) -> dict[str, int]:
+    """A switch record's `exhausted` list (techniques that reported exhausted in its epoch, in
+    order), as technique -> first reading that may count it; VerifyFailed if it cannot be."""
+    found: dict[str, int] = {}
+    clock, reading = epoch.clock_from, epoch.first_reading
+    for entry in entries:
+        name = entry["technique"]
+        if name not in epoch.techniques or name in found:
+            raise VerifyFailed(f"the exhausted technique {name!r} is not one of the run's, or is listed twice")
+        if not clock <= entry["clock"] <= epoch.clock_to or not reading <= entry["reading"] <= epoch.last_reading:
+            raise VerifyFailed(f"technique {name!r} is logged exhausted at clock {entry['clock']}, reading "
+                               f"{entry['reading']}: not in order within its epoch")
+        clock, reading = entry["clock"], entry["reading"]
+        found[name] = reading
+    return found
+
+
 def confirmed(reading: StateReading, epochs: list[Epoch], lifetime: int) -> bool:
     if reading.field == "lifetime":
         return reading.value == lifetime
@@ -318,6 +342,9 @@ def confirmed(reading: StateReading, epochs: list[Epoch], lifetime: int) -> bool
         return Fraction(reading.value) == epoch.share
     if reading.field == "clock":
         return epoch.clock_from <= int(reading.value) <= epoch.clock_to
+    if reading.field == "exhausted":
+        return reading.value is searcher_exhausted(
+            epoch.techniques, lambda name: name in epoch.exhausted and epoch.exhausted[name] <= reading.reading)
     return False
 
 

@@ -31,10 +31,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
 from godelmachine.lang.syntax import Call, For, GlobalRef, If, Let, Lit, PrimCall, Var, children
-from godelmachine.lang.values import Word, show, type_name
+from godelmachine.lang.values import show, type_name
 from godelmachine.logic.axioms import Distribution
-from godelmachine.logic.kernel import Kernel, Refused, term_value
+from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
+from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
 from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
 from godelmachine.search.tactics import support_condition
@@ -44,10 +45,7 @@ MAX_WEIGHT = 160  # description length (quarter bits) of the largest term tried:
 MAX_REFUTED = 24  # counterexamples per definition before the generator moves on
 LEVEL_STEP = 8  # the definitions' enumerations advance together by this much description length
 CHECK_RLIMIT = 2_000_000  # Z3's budget for checking one candidate
-TESTS = 2  # random test inputs per definition (besides edge values); counterexamples add more
 SEED = 2011  # test inputs are the same in every run
-EDGE_WORDS = (0, 1, 2, 3, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF, 0x55555555, 0xAAAAAAAA, 0x0000FFFF, 0xFFFF0000)
-EDGE_INTS = (0, 1, 2, 3, -1, -2, 7, 8, 31, 32, 100, -100)
 
 
 @dataclass(frozen=True)
@@ -121,43 +119,6 @@ def _type_of(e: Any, env: dict[str, str | None], results: dict[str, str | None],
 
 
 # --- test inputs ----------------------------------------------------------------------------
-
-
-def random_value(type_name: str, rng: random.Random) -> Any:
-    if type_name == "word":
-        return Word(rng.getrandbits(32) >> rng.randrange(32))
-    if type_name == "bool":
-        return rng.random() < 0.5
-    return rng.randrange(-1000, 1001)
-
-
-def helper_inputs(types: Sequence[str], rng: random.Random) -> list[tuple[Any, ...]]:
-    """Edge values of each type, then random ones."""
-    edges = {"word": [Word(w) for w in EDGE_WORDS], "int": list(EDGE_INTS), "bool": [False, True]}
-    inputs = [tuple(edges[t][(i + k) % len(edges[t])] for k, t in enumerate(types))  # parameters apart: not x = y
-              for i in range(max(len(edges[t]) for t in types))]
-    inputs += [tuple(random_value(t, rng) for t in types) for _ in range(TESTS)]
-    return list(dict.fromkeys(inputs))
-
-
-def support_inputs(distribution: Distribution, rng: random.Random) -> list[tuple[Any, ...]]:
-    """Inputs of `solve`: the ends of each integer range, the values of each table, edge
-    words, and random points of the support."""
-    columns: list[list[Any]] = []
-    for m in distribution.marginals:
-        if m.kind == "uniform-int":
-            ends = [m.lo, m.hi, m.lo + 1, m.hi - 1, (m.lo + m.hi) // 2]
-            columns.append([v for v in ends if m.lo <= v <= m.hi] + [rng.randint(m.lo, m.hi) for _ in range(TESTS)])
-        elif m.kind == "uniform-word":
-            columns.append([Word(w) for w in EDGE_WORDS] + [random_value("word", rng) for _ in range(TESTS)])
-        else:
-            columns.append([term_value(v) for _, v in m.table])
-    if not columns:
-        return []
-    longest = max(len(c) for c in columns)
-    inputs = [tuple(c[(i + k) % len(c)] for k, c in enumerate(columns)) for i in range(longest)]  # not x = y
-    inputs += [tuple(rng.choice(c) for c in columns) for _ in range(TESTS)]
-    return list(dict.fromkeys(inputs))
 
 
 def targets(program: Program, distribution: Distribution, types: tuple[str, ...]) -> list[Target]:

@@ -12,7 +12,7 @@ run by the reference evaluator with extra primitives:
       (delete-theorem h)        -> #t
       (set-switchprog sp)       -> #t | (invalid why)
       (check h)                 -> switches (the technique never returns), or (refused why)
-      (state2theorem field)     -> a theorem handle: clock, share or lifetime
+      (state2theorem field)     -> a theorem handle: clock, share, lifetime or exhausted
     and helpers
       (candidates kind)         -> switchprogs proposed by the technique's generator (godelmachine/search/techniques/)
       (remaining-steps) (deadline) (empirical?) (check-empirically) (solver-code) (mean-cost-estimate)
@@ -55,6 +55,7 @@ from godelmachine.logic.switch import (
     Switch,
     Switchprog,
     licence,
+    searcher_exhausted,
     share_of,
     switch_time,
     target_readings,
@@ -177,6 +178,11 @@ class Searcher:
         """Has every technique either tried everything (exhausted) or nothing to try until
         something changes (waiting)?"""
         return all(t.name in self.exhausted or t.name in self.waiting for t in self.techniques)
+
+    def search_exhausted(self) -> bool:
+        """Has every technique but `share` tried everything it knows for this solver? (What
+        `state2theorem exhausted` reads; the switch rule lowers the share only then.)"""
+        return searcher_exhausted([t.name for t in self.techniques], lambda name: name in self.exhausted)
 
     def next_trial(self, limit: int) -> tuple[Technique, int]:
         while True:
@@ -463,6 +469,8 @@ class Searcher:
                 return reading.value == epoch.share
             if reading.field == "lifetime":
                 return reading.value == lifetime
+            if reading.field == "exhausted":  # an exhausted technique stays so until the next switch
+                return reading.value is True
             return reading.field == "clock"
 
         return Switch(c.old.program, c.new.program, c.old_share, c.new_share, lifetime, self.switch_cost(), current)

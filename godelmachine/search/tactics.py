@@ -37,6 +37,7 @@ from godelmachine.logic.kernel import (
     support,
     support_points,
     term_value,
+    value_term,
 )
 from godelmachine.logic.semantics import SORTS, is_loop_symbol
 from godelmachine.logic.switch import target_statement
@@ -65,6 +66,7 @@ from godelmachine.logic.terms import (
     sym,
 )
 from godelmachine.search.clock import Budget, OutOfBudget
+from godelmachine.search.inputs import EDGE_WORDS, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, search_counterexample
 from godelmachine.search.polynomials import MAX_DEGREE, common_denominator, evaluate_poly, interpolate
 
@@ -235,21 +237,10 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
     that the programs confirm (charged too) turns the refusal into `refuted` with it."""
     goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx.distribution), facts=premises)
     cited = [*definitions, *premises, *ctx.lemmas]
+    if not any(p.rule == "evaluation" for p in premises):  # facts from runs on the whole support say it all
+        tested_wrong(ctx, kind, budget)
     try:
-        cases = case_split(ctx, goal)
-        if not cases:
-            return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
-        # one query per value of a small finite instance variable, each about one branch of the
-        # solver; then the goal from the cases alone (they speak of the same symbols)
-        proved = []
-        for (variable, value), case in cases:
-            try:
-                proved.append(charged(budget, lambda: ctx.kernel.smt(case, cited, budget.rlimit(rlimit))))
-            except Refused as refusal:  # the case's own value belongs to the counterexample
-                if refusal.counterexample:
-                    refusal.counterexample = tuple(sorted(refusal.counterexample + ((variable, smtlib(value)),)))
-                raise
-        return charged(budget, lambda: ctx.kernel.smt(goal, proved, budget.rlimit(rlimit)))
+        return by_cases(ctx, goal, cited, budget, rlimit)
     except Refused as refusal:
         if refusal.status != "unknown" or budget.left() <= 0:
             raise
@@ -262,7 +253,59 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
                       "programs", found) from None
 
 
+TEST_SHARE = 8  # testing before a proof takes at most this fraction of the obligation's budget
+
+
+def tested_wrong(ctx: SwitchContext, kind: str, budget: Budget) -> None:
+    """Before the prover: run both programs on the support's edge and seeded random points
+    (charged); Refused "refuted" with the first point where they break the obligation. A
+    wrong candidate then costs a few runs, not a counterexample search by Z3 (which can cost
+    more than a proof: a 32-bit popcount against a bit trick is a large SAT problem)."""
+    if kind not in ("same-results", "no-new-traps") or not ctx.distribution.marginals:
+        return
+    import random
+
+    from godelmachine.lang.values import values_equal
+
+    allowance = budget.left() // TEST_SHARE
+    for point in support_inputs(ctx.distribution, random.Random(TEST_SEED)):
+        runs = []
+        for side in (ctx.old, ctx.new):
+            if allowance <= 0:
+                return
+            outcome = run(side.program, side.name, point, budget=allowance)
+            budget.spend(outcome.steps)
+            allowance -= outcome.steps
+            runs.append(outcome)
+        before, after = runs
+        if before.kind != "value" or after.kind == "out-of-steps":
+            continue
+        if after.kind == "trap" or (kind == "same-results" and not values_equal(after.value, before.value)):
+            found = tuple((f"x{i}", smtlib(value_term(v, t))) for i, (v, t) in enumerate(zip(point, ctx.old.types)))
+            raise Refused("obligation", "refuted", f"{kind} fails at a tested point (the programs run on it)", found)
+
+
+TEST_SEED = 2011
 CASE_SPLIT_LIMIT = 8  # a finite instance variable with at most this many values is split on
+
+
+def by_cases(ctx: SwitchContext, goal: Term, cited: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
+    """|- goal (forall x in supp. ...) by smt: one query per value of a small finite instance
+    variable, each about one branch of the solver, then the goal from the cases alone (they
+    speak of the same symbols); one query when there is no such variable. A refutation's
+    counterexample names every variable, the case's value included."""
+    cases = case_split(ctx, goal)
+    if not cases:
+        return charged(budget, lambda: ctx.kernel.smt(goal, cited, budget.rlimit(rlimit)))
+    proved = []
+    for (variable, value), case in cases:
+        try:
+            proved.append(charged(budget, lambda: ctx.kernel.smt(case, cited, budget.rlimit(rlimit))))
+        except Refused as refusal:
+            if refusal.counterexample:
+                refusal.counterexample = tuple(sorted(refusal.counterexample + ((variable, smtlib(value)),)))
+            raise
+    return charged(budget, lambda: ctx.kernel.smt(goal, proved, budget.rlimit(rlimit)))
 
 
 def case_split(ctx: SwitchContext, goal: Term) -> list[tuple[tuple[str, Term], Term]]:
@@ -392,7 +435,7 @@ def pointwise_cost(ctx: SwitchContext, side: Solver, relation: str, coefficients
     parts = [Mul(real(c), monomial(dist, m)) for m, c in coefficients]
     goal = forall(dist.variables, Implies(support(dist), mk(relation, integrand, Add(*parts) if parts else real(0))))
     definition = ctx.kernel.definition(side.program, side.name, side.types)
-    result = charged(budget, lambda: ctx.kernel.smt(goal, [definition, *premises], budget.rlimit(rlimit)))
+    result = by_cases(ctx, goal, [definition, *premises], budget, rlimit)
     ctx.cache[key] = result
     return result
 
@@ -472,6 +515,11 @@ def monomial_value(spec: tuple, point: tuple) -> Fraction:
     return result
 
 
+# The sampled instances of a cost model without an integer variable: the edge words first (a
+# loop over the bits of a word is longest at the top bit or at zero), then spread-out words.
+SAMPLES = len(EDGE_WORDS)
+
+
 def fit_cost(ctx: SwitchContext, side: Solver, relation: str, budget: Budget) -> list:
     """Untrusted: run the solver on the smallest instances and fit its cost; the kernel then
     proves (or refutes) the fitted model over the whole support."""
@@ -483,7 +531,7 @@ def fit_cost(ctx: SwitchContext, side: Solver, relation: str, budget: Budget) ->
     coefficients: list = []
     for case in cases:
         if int_index is None:
-            samples = [cost_at(side, instance(dist, case, None, None, seed), budget) for seed in range(8)]
+            samples = [cost_at(side, instance(dist, case, None, None, seed), budget) for seed in range(SAMPLES)]
             value = max(samples) if relation == "<=" else min(samples)
             coefficients.append((monomial_spec(dist, case, int_index, 0), Fraction(value)))
             continue
@@ -527,8 +575,8 @@ def instance(dist: Distribution, case: list, int_index: int | None, x: int | Non
             values.append(x)
         elif m.kind == "uniform-int":
             values.append(m.lo)
-        elif m.kind == "uniform-word":
-            values.append(Word((0x9E3779B9 * (seed + 1)) & 0xFFFFFFFF))
+        elif m.kind == "uniform-word":  # the words where bit loops take longest or shortest first
+            values.append(Word(EDGE_WORDS[seed] if seed < len(EDGE_WORDS) else (0x9E3779B9 * (seed + 1)) & 0xFFFFFFFF))
         else:
             values.append(term_value(m.table[0][1]))
     return tuple(values)
@@ -607,8 +655,14 @@ def target(ctx: SwitchContext, premises: Sequence[Theorem], deadline: int, budge
     axioms += [kernel.instantiate(kernel.axiom("mean-reward-is-bounded"), [p]) for p in (old, new)]
     floor = [ctx.reward_floor] if ctx.reward_floor is not None else []
     axioms += moment_axioms(kernel, [*premises, *floor])
+    state = [share, lifetime]
+    if ctx.new_share < ctx.old_share:  # the switch rule's condition for lowering the share
+        exhausted = ctx.readings("exhausted")
+        if exhausted.arg("value") != "True":
+            raise Refused("target", "invalid", "the search share may be lowered only once every other technique is exhausted")
+        state.append(exhausted)
     goal = target_goal(ctx, deadline, share_term, lifetime_term)
-    return charged(budget, lambda: kernel.smt(goal, [*premises, *floor, *axioms, share, lifetime], budget.rlimit(rlimit)))
+    return charged(budget, lambda: kernel.smt(goal, [*premises, *floor, *axioms, *state], budget.rlimit(rlimit)))
 
 
 def moment_axioms(kernel: Kernel, premises: Sequence[Theorem]) -> list[Theorem]:

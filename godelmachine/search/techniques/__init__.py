@@ -79,10 +79,8 @@ REGISTRY: dict[str, ProofTechnique] = {t.name: t for t in (
     ProofTechnique("closed-form", 4, closed_form),
     ProofTechnique("iterate", 4, lambda c: candidates.iterate(c.solver)),
     ProofTechnique("superopt", 2, lambda c: candidates.superopt(c.solver, c.runner)),
-    # not yet a default: the share technique cuts the proof search off before synthesis pays
-    # (issue 14's honest shut-off comes first); a task names it to use it
     ProofTechnique("synthesis", 2, lambda c: cegis.synthesize(c.solver, c.distribution, c.types, c.kernel, c.runner,
-                                                              c.charge), default=False),
+                                                              c.charge)),
     ProofTechnique("algebraic", 2, lambda c: candidates.algebraic(c.solver)),
     ProofTechnique("comparators", 2, lambda c: candidates.comparators(c.solver)),
     ProofTechnique("policy", 2, policy),
