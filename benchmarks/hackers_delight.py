@@ -38,13 +38,16 @@ steps on each word, and the prover then spends most of its time bounding the old
 on P7 the cost bounds took 25 million steps for an early-exit specification and 3,500 for the
 scanning one.
 
-What the machine can reach here is set by its `superopt` candidate generator
-(godelmachine/search/candidates.py): helpers of one or two words, expressions of at most 3
-operations (or a comparison of smaller ones for a helper that answers a boolean), and a short
-list of known idioms. A best-known solution longer than that, or a helper of three or four
-inputs (P19, P21), is out of its reach by construction; where the specification is loop-free
-already (P9, P13 to P16, P21) nothing cheaper of that size exists. Within reach, a rewrite can
-still miss the budget when its proof is costly: Z3's work is charged to the clock.
+What the machine can reach here is set by its two generators: `superopt`
+(godelmachine/search/candidates.py: helpers of one or two words, expressions of at most 3
+operations or a comparison of smaller ones, and a short list of known idioms) and `synthesis`
+(godelmachine/search/cegis.py: terms of the primitive table's grammar for any definition of one
+to three arguments, in Levin order, up to about 8 nodes or the size at which no term can be
+cheaper than the definition). Each switch records which of them found it. A best-known solution
+longer than that, or a definition of four inputs (P21), is out of reach by construction; where
+the specification is loop-free already (P9, P13 to P16, P21) nothing cheaper of that size may
+exist. Within reach, a rewrite can still miss the budget when its proof is costly: Z3's work
+is charged to the clock.
 
 Published figures, quoted beside ours: Brahma synthesized all 25 problems (PLDI 2011); STOKE's
 synthesis (Schkufza, Sharma and Aiken, "Stochastic superoptimization", ASPLOS 2013) timed out on
@@ -135,7 +138,10 @@ def instructions(expr: Any) -> int | None:
 
 
 def program_instructions(program: Any) -> int | None:
-    code = list(program.lookup(helper_name(program)).code)[2]
+    """The instructions of the definition solve calls or, once a rewrite replaced solve's own
+    body (synthesis rewrites any definition), of solve itself."""
+    name = helper_name(program)
+    code = list(program.lookup(name if name in program else "solve").code)[2]
     return instructions(code)
 
 

@@ -158,6 +158,10 @@ TASK_FILES = [
     Case("task: reward rule that always traps", ("run", "trapping.task"), 2,
          "trapping.task:5:3: error: the reward rule check must return a bool (reward exact), but it traps on every "
          "instance", {"trapping.task": task(GOOD.replace("(= y (* 2 n))", "(car y)"))}),
+    Case("task: the solver answers another type than the outputs", ("run", "outputs.task"), 2,
+         "outputs.task:5:3: error: the solver answers (bool) but the reward rule takes outputs of type (int); say which "
+         "with (outputs bool) (the default is int)",
+         {"outputs.task": task(GOOD.replace("(+ n n)", "(> n 3)").replace("(= y (* 2 n))", "(= y (> n 3))"))}),
     Case("task: syntax error", ("run", "syntax.task"), 2, "syntax.task:2:13: error: malformed number '2O000'",
          {"syntax.task": task(GOOD).replace("(lifetime 20000)", "(lifetime 2O000)")}),
     Case("task: a name that would be pasted into the axioms", ("run", "name.task"), 2,

@@ -113,8 +113,19 @@ MAX3 = """(task max3
           (if (>= a c) a c)
           (if (>= b c) b c))))
   (initial-reward 1)
-  (reward exact (define (check a b c y) (and (>= y a) (>= y b) (>= y c) (or (= y a) (= y b) (= y c)))))
-  (techniques (synthesis 1)))
+  (reward exact (define (check a b c y) (and (>= y a) (>= y b) (>= y c) (or (= y a) (= y b) (= y c))))))
+"""
+
+# hd-18 of SyGuS as a boolean answer: is x a power of two, by counting its bits
+POW2 = """(task pow2
+  (description |is x a power of two? a boolean, by counting the bits|)
+  (lifetime 6000000)
+  (search-share 1 5)
+  (instance ((x word)) (uniform-word x))
+  (solver (define (solve x) (= (for (i 0 31) (c 0) (+ c (word->int (wand (wshr x i) #x00000001)))) 1)))
+  (outputs bool)
+  (initial-reward 1)
+  (reward exact (define (check x y) (= y (= (for (i 0 31) (c 0) (+ c (word->int (wand (wshr x i) #x00000001)))) 1)))))
 """
 
 
@@ -199,15 +210,31 @@ def test_the_kernel_check_refutes_a_wrong_guess_with_an_input_that_joins_the_tes
 
 
 def test_a_run_switches_to_a_synthesized_solver_by_proof_and_its_log_verifies(max3, tmp_path):
+    """With the default techniques: synthesis finds the max form, and the search is turned off
+    only after every technique has reported exhausted for the new solver."""
     path, _ = max3
     log = tmp_path / "max3.jsonl"
     done = gm("run", str(path), "--log", str(log), "--json", timeout=600)
     assert done.returncode == 0, done.stderr
     switches = [r for r in read_records(log) if r["type"] == "switch"]
-    assert switches and switches[0]["technique"] == "synthesis" and switches[0]["accepted"] == "proof"
+    assert [s["technique"] for s in switches] == ["synthesis", "share"] and switches[0]["accepted"] == "proof"
     assert "(max a (max b c))" in switches[0]["after"]
+    assert {e["technique"] for e in switches[1]["exhausted"]} >= {"synthesis", "superopt", "closed-form"}
     verified = gm("log", "verify", str(log), "--json")
     assert verified.returncode == 0 and json.loads(verified.stdout)["proven"] == len(switches)
+
+
+def test_a_boolean_power_of_two_test_becomes_loop_free(tmp_path):
+    path, log = tmp_path / "pow2.task", tmp_path / "pow2.jsonl"
+    path.write_text(POW2, encoding="utf-8")
+    done = gm("run", str(path), "--log", str(log), "--json", timeout=600)
+    assert done.returncode == 0, done.stderr
+    (switch,) = [r for r in read_records(log) if r["type"] == "switch"]
+    assert switch["technique"] == "synthesis" and "for" not in switch["after"], switch["after"]
+    final = Program.from_source(switch["after"])
+    for x in (0, 1, 2, 3, 64, 0x80000000, 0xFFFFFFFF, 0x80000001, 12):
+        assert run(final, "solve", (Word(x),)).value == (bin(x).count("1") == 1)
+    assert gm("log", "verify", str(log)).returncode == 0
 
 
 def test_a_definition_no_term_can_beat_is_given_up_after_little_work(max3):

@@ -116,6 +116,7 @@ class Machine:
         self.kernel = Kernel(self.axioms, state=self.read_state)
         # the instances come from the very distribution the kernel's expectation rules reason about
         self.distribution = self.kernel.instance(task.types)
+        task.check_outputs(draw_instances(self.distribution, np.random.default_rng([0, 99]), 4))  # its own stream
         self.lemmas = user_lemmas(self.kernel, (*task.environment_files, *axiom_files))
         self.reward_floor = self.kernel.axiom("initial-solver-reward") if "initial-solver-reward" in self.axioms.axioms else None
         self.stop = stop or StopRequest()  # set by Ctrl-C: stop at the next clean point (interrupt.py)

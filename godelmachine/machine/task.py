@@ -57,6 +57,7 @@ from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is
 from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
 
 TYPES = ("int", "word", "bool")
+CHECK_BUDGET = 1_000_000  # steps for each of the solver's answers that check_outputs looks at
 REWARD_BUDGET = 1_000_000  # steps the environment's reward rule may take per instance
 BERNOULLI_SCALE = 1000  # (reward bernoulli ...): the rule's integer c is the chance c/BERNOULLI_SCALE of reward 1
 
@@ -203,6 +204,23 @@ class Task:
                 pass
         outcome = run(self.reward_program, entry, instance + outputs, budget=REWARD_BUDGET)
         return outcome.value if outcome.kind == "value" else None
+
+    def check_outputs(self, instances: list[tuple[Any, ...]]) -> None:
+        """The initial solver's answers on a few instances have the types the reward rule takes
+        (`outputs`, int by default); UserError at the reward rule if not: the proofs would speak
+        of the wrong sorts, and every rewrite would be refused without saying why."""
+        from godelmachine.lang.values import type_name
+
+        for instance in instances:
+            outcome = run(self.solver, "solve", instance, budget=CHECK_BUDGET)
+            if outcome.kind != "value":
+                continue
+            outputs = tuple(outcome.value) if type(outcome.value) is Pair else (outcome.value,)
+            got = tuple(type_name(v) for v in outputs)
+            if got != self.output_types:
+                raise UserError(f"the solver answers ({' '.join(got)}) but the reward rule takes outputs of type "
+                                f"({' '.join(self.output_types)}); say which with (outputs {' '.join(got)}) "
+                                "(the default is int)", self.reward_pos)
 
     def reward(self, instance: tuple[Any, ...], output: Any, rng: np.random.Generator) -> int:
         """The environment's reward for one answered instance (0 or 1); a bernoulli reward
