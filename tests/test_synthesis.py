@@ -198,6 +198,47 @@ def test_the_generator_proposes_a_checked_cheaper_definition_and_charges_its_wor
     assert sum(charged) > 100_000 and spent[0] > 0  # enumeration and the kernel's check are on the clock
 
 
+def test_a_search_cut_off_by_the_end_of_a_trial_goes_on_in_the_next_and_is_paid_once(max3):
+    """The searcher's cache keeps a search that a trial's budget cut off; the next trial goes
+    on where it stopped. Cut every 10,000 steps, it finds the same proposal for about the steps
+    of one uninterrupted search (a term cut off while being checked is checked again)."""
+    _, machine = max3
+    task, kernel = machine.task, machine.kernel
+    dist = kernel.instance(task.types)
+    runner, spent = counting_runner()
+    charged: list[int] = []
+    whole = synthesize(task.solver, dist, task.types, kernel, runner, charged.append)
+    once = sum(charged) + spent[0]
+
+    class TrialOver(Exception):
+        pass
+
+    memo: dict = {}
+    paid, trials, found = 0, 0, None
+    while found is None:
+        left = [10_000]
+        trials += 1
+
+        def charge(n: int) -> None:
+            nonlocal paid
+            paid += n
+            left[0] -= n
+            if left[0] < 0:
+                raise TrialOver()
+
+        def cut_runner(program, name, args, fast=True):
+            outcome = run(program, name, args, budget=1_000_000, fast=fast)
+            charge(outcome.steps)
+            return outcome
+
+        try:
+            found = synthesize(task.solver, dist, task.types, kernel, cut_runner, charge, memo)
+        except TrialOver:
+            continue
+    assert [sp["summary"] for sp in found] == [sp["summary"] for sp in whole]
+    assert trials > 5 and once <= paid <= 1.2 * once, (trials, once, paid)
+
+
 def test_the_kernel_check_refutes_a_wrong_guess_with_an_input_that_joins_the_tests(max3):
     _, machine = max3
     task = machine.task

@@ -16,7 +16,9 @@ primitive table (`godelmachine/search/synthesis.py`):
    check proves, or cannot decide within its budget, is proposed.
 
 Every step is charged: running the definition and the candidates (the runner), one step per
-node and test input of the enumeration, and the kernel's work. Nothing here is believed: the
+node and test input of the enumeration, and the kernel's work. A search cut off by the end of
+a trial is kept in the proof searcher's cache for the solver and goes on in the next trial
+(`Synthesis`), so its work is paid once. Nothing here is believed: the
 technique program proves each proposal again as every technique does (`prove-equivalent-and-
 faster`), then the target theorem.
 """
@@ -156,24 +158,57 @@ def wrapped_helper(program: Program) -> str | None:
 
 
 def synthesize(program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
-               runner: Runner, charge: Callable[[int], None]) -> list[Switchprog]:
+               runner: Runner, charge: Callable[[int], None], memo: dict[Any, Any] | None = None) -> list[Switchprog]:
     """Proposals for the solver's definitions, in Levin order across them: every definition's
     enumeration is taken one level of description length further in turn, and the first level
     at which some definition has a checked proposal gives the proposals (cheapest first). An
-    empty list: nothing cheaper up to `MAX_WEIGHT` for any definition."""
-    searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge)
-                for t in targets(program, distribution, types)]
-    searches = [s for s in searches if not s.done]
-    for level in range(LEVEL_STEP, MAX_WEIGHT + LEVEL_STEP, LEVEL_STEP):
-        found = [proposal for s in searches if (proposal := s.advance(level)) is not None]
-        if found:
-            return sorted(found, key=lambda sp: sp["cost"])
-    return []
+    empty list: nothing cheaper up to `MAX_WEIGHT` for any definition.
+
+    With `memo` (the proof searcher's cache for this solver), a search that a trial's end cut
+    off is kept there and goes on in the next trial where it stopped (OOPS's way rather than
+    Levin's restart): its work is charged once, to the trial that did it."""
+    key = ("synthesis", program.digest)
+    state = memo.get(key) if memo is not None else None
+    if state is None:
+        state = Synthesis(program, distribution, types, kernel, runner, charge)
+        if memo is not None:
+            memo[key] = state
+    else:
+        state.rebind(runner, charge)
+    return state.run()
+
+
+class Synthesis:
+    """The searches for one solver's definitions and the level they have reached together."""
+
+    def __init__(self, program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
+                 runner: Runner, charge: Callable[[int], None]) -> None:
+        searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge)
+                    for t in targets(program, distribution, types)]
+        self.searches = [s for s in searches if not s.done]
+        self.level = LEVEL_STEP
+        self.found: dict[int, Switchprog] = {}  # search -> its proposal at this level
+
+    def rebind(self, runner: Runner, charge: Callable[[int], None]) -> None:
+        """The runner and the charge of the trial that goes on with the search."""
+        for search in self.searches:
+            search.runner, search.charge = runner, charge
+
+    def run(self) -> list[Switchprog]:
+        while self.level <= MAX_WEIGHT:
+            for i, search in enumerate(self.searches):
+                if i not in self.found and (proposal := search.advance(self.level)) is not None:
+                    self.found[i] = proposal
+            if self.found:
+                return sorted(self.found.values(), key=lambda sp: sp["cost"])
+            self.level += LEVEL_STEP
+        return []
 
 
 class TargetSearch:
-    """The enumeration for one definition, resumable level by level, restarted with each
-    counterexample (the terms up to the level reached are enumerated again, and charged)."""
+    """The enumeration for one definition, resumable level by level and across trials,
+    restarted with each counterexample (the terms up to the level reached are enumerated
+    again, and charged)."""
 
     def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
                  runner: Runner, charge: Callable[[int], None]) -> None:
@@ -189,8 +224,9 @@ class TargetSearch:
             return
         (self.result,) = kinds
         self.old_cost = sum(a.steps for a in answers)
+        self.owed = 0
         self.enumerator = Enumerator(BASE, list(zip(target.params, target.types)), target.inputs,
-                                     constants=literals(program.lookup(target.name).body), charge=charge,
+                                     constants=literals(program.lookup(target.name).body), charge=self.owe,
                                      result=self.result)
         self.tried: set[str] = set()
         self.refuted = 0
@@ -216,44 +252,61 @@ class TargetSearch:
         self.stream = self.enumerator.terms(MAX_WEIGHT)
         self.pending: tuple[int, Any, str] | None = None
 
+    def owe(self, steps: int) -> None:
+        """The enumerator's charge: counted here and paid between terms (`settle`), so that a
+        trial that ends while paying leaves the enumeration suspended, not closed."""
+        self.owed += steps
+
+    def settle(self) -> None:
+        steps, self.owed = self.owed, 0
+        if steps:
+            self.charge(steps)
+
     def advance(self, level: int) -> Switchprog | None:
         """Enumerate up to description length `level`: the first proposal the kernel's check
-        does not refute (the definition's search then ends for this solver), or None."""
+        does not refute (the definition's search then ends for this solver), or None. The
+        state changes only once a term is dealt with, so a trial's end (an exception from a
+        charge) leaves the search where the next trial can go on."""
         target = self.target
         while not self.done:
             if self.pending is None:
                 self.pending = next(self.stream, None)
                 if self.pending is None:
                     self.done = True
+                    self.settle()
                     return None
+            self.settle()
             weight, entry, kind = self.pending
             if weight > self.limit:  # no term from here on is cheaper, as far as size tells
                 self.done = True
                 return None
             if weight > level:
                 return None
-            self.pending = None
             if kind != self.result or not answers_as(entry.values, self.wanted):
+                self.pending = None
                 continue
             body = shared(entry.term, target.params)
             text = show(body)
             if text in self.tried:
+                self.pending = None
                 continue
-            self.tried.add(text)
             switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
             candidate = replace_definitions(self.program, switchprog)
             cost = sum(self.runner(candidate, target.name, args).steps for args in self.enumerator.inputs)
             if cost >= self.old_cost:  # cheaper on the tests, or of no use
+                self.tried.add(text)
+                self.pending = None
                 continue
             counterexample = check(self.kernel, self.program, candidate, target, self.distribution, self.charge)
             if counterexample is None:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+            answer = self.runner(self.program, target.name, counterexample)
+            self.tried.add(text)
             self.refuted += 1
             if self.refuted > MAX_REFUTED:
                 self.done = True
                 return None
-            answer = self.runner(self.program, target.name, counterexample)
             self.enumerator.add_input(counterexample)
             self.wanted.append(_answer(answer))
             self.old_cost += answer.steps

@@ -362,7 +362,8 @@ class Searcher:
     def generate(self, kind: str, runner: Callable[..., Any], charge: Callable[[int], None]) -> list[dict[str, Any]]:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
         kernel, types = self.constants.kernel, self.constants.types
-        context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge)
+        context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge,
+                                     self.cache)
         return techniques.generate(kind, context)
 
     def refusal(self, rule: str, refused: Refused) -> Any:

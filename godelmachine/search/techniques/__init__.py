@@ -14,10 +14,10 @@ Nothing it proposes is believed: each candidate must still be proved by the kern
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Trap
@@ -42,6 +42,7 @@ class Context:
     kernel: Kernel  # for a generator that checks its guesses (its work charged with `charge`)
     types: tuple[str, ...]  # the types of the solver's parameters (an instance's variables)
     charge: Callable[[int], None]  # charges other work (enumeration, the kernel's) to the trial
+    memo: dict[Any, Any] = field(default_factory=dict)  # kept for this solver across trials (a search to go on with)
 
 
 Generator = Callable[[Context], list[Switchprog]]
@@ -80,7 +81,7 @@ REGISTRY: dict[str, ProofTechnique] = {t.name: t for t in (
     ProofTechnique("iterate", 4, lambda c: candidates.iterate(c.solver)),
     ProofTechnique("superopt", 2, lambda c: candidates.superopt(c.solver, c.runner)),
     ProofTechnique("synthesis", 2, lambda c: cegis.synthesize(c.solver, c.distribution, c.types, c.kernel, c.runner,
-                                                              c.charge)),
+                                                              c.charge, c.memo)),
     ProofTechnique("algebraic", 2, lambda c: candidates.algebraic(c.solver)),
     ProofTechnique("comparators", 2, lambda c: candidates.comparators(c.solver)),
     ProofTechnique("policy", 2, policy),
