@@ -21,11 +21,13 @@ of its arguments are theorem handles, and the function that runs it.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 from godelmachine.lang.execute import run
+from godelmachine.lang.values import values_equal
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import (
     Kernel,
@@ -263,10 +265,6 @@ def tested_wrong(ctx: SwitchContext, kind: str, budget: Budget) -> None:
     more than a proof: a 32-bit popcount against a bit trick is a large SAT problem)."""
     if kind not in ("same-results", "no-new-traps") or not ctx.distribution.marginals:
         return
-    import random
-
-    from godelmachine.lang.values import values_equal
-
     allowance = budget.left() // TEST_SHARE
     for point in support_inputs(ctx.distribution, random.Random(TEST_SEED)):
         runs = []
