@@ -250,6 +250,9 @@ LOGS = {  # entry: (the log's text, the commands that get it, the first line of 
     "nested too deeply": ('{"type":"header","x":' + "[" * 100_000 + "]" * 100_000 + "}\n", ("show",),
                           "{log}:1:1: error: a record nested too deeply to read"),
     "no such file": (None, ("show", "verify"), "error: {log}: no such log file"),
+    "techniques that are not [name, prior] pairs": (jsonl({**HEADER, "techniques": [1, 2]}, END), ("verify",),
+                                                    "{log}:1:1: error: the header record's 'techniques' must be a list "
+                                                    "of [name, prior] strings, not [1, 2]"),
 }
 LOG_COMMANDS = {"show": ("log", "show", "{log}"), "verify": ("log", "verify", "{log}"), "diff": ("log", "diff", "{log}", "1"),
                 "plot": ("log", "plot", "{log}", "-o", "out.png")}

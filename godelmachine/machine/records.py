@@ -67,6 +67,10 @@ def _exhaustions(v: Any) -> bool:
                                    and _count(e.get("reading")) for e in v)
 
 
+def _techniques(v: Any) -> bool:
+    return type(v) is list and all(type(t) is list and len(t) == 2 and _strs(t) for t in v)
+
+
 def _switchprog(v: Any) -> bool:
     return type(v) is dict and _strs(v.get("definitions")) and _optional(_fraction)(v.get("share"))
 
@@ -111,7 +115,7 @@ RECORD_FIELDS: dict[str, dict[str, Field]] = {
         "task_sha256": TEXT, "seed": (_int, "an integer"), "lifetime": (_positive, "an integer > 0"), "share": SHARE,
         "mode": (lambda v: v in ("proof", "empirical"), "proof or empirical"),
         "search": (lambda v: type(v) is bool, "true or false"), "axiom_files": (_str_map(_str), "an object of strings"),
-        "axiom_consistency": TEXT, "trust?": (lambda v: v in ("assumed", "proved"), "assumed or proved"), "techniques": (lambda v: type(v) is list, "a list"), "solver": TEXT,
+        "axiom_consistency": TEXT, "trust?": (lambda v: v in ("assumed", "proved"), "assumed or proved"), "techniques": (_techniques, "a list of [name, prior] strings"), "solver": TEXT,
     },
     "reward": {"clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps?": COUNT, "traps?": COUNT},
     "refusals": {"clock": COUNT, "counts": COUNTS, "examples": (_examples, "a list of refused candidates")},
