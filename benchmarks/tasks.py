@@ -8,7 +8,8 @@ three short runs), three runs with seed 0 on the same instance stream:
     oracle      the best solver we know for the task (ORACLES below), from step 0, no search
 
 and the ratios machine/oracle (the one to push towards 1) and machine/unimproved. For the
-machine it also records the time to the first switch in clock steps and wall seconds, and how
+machine it also records which technique found each switch and when (`switched_by`), the time
+to the first switch in clock steps and wall seconds, and how
 its wall time divides between Z3 (every `z3.Solver.check`), the solver's instances (the
 interpreter running the solver) and everything else (technique programs, tactics, the
 kernel's bookkeeping, the log). Every oracle of an exact task is checked to earn reward 1 on
@@ -93,6 +94,7 @@ def run_machine(task: str, lifetime: int) -> dict[str, Any]:
         result = machine.run(progress)
     wall = time.perf_counter() - started
     return {"reward": result.reward, "switches": len(result.switches), "first_switch_steps": result.first_switch,
+            "switched_by": [[s.clock, s.technique] for s in result.switches],  # which technique found each switch
             "first_switch_wall": round(first["wall"], 2) if "wall" in first else None, "wall": round(wall, 2),
             "z3_wall": round(z3_time.seconds, 2), "solver_wall": round(solver_time.seconds, 2),
             "other_wall": round(wall - z3_time.seconds - solver_time.seconds, 2)}

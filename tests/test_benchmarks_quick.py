@@ -26,6 +26,7 @@ def test_quick_benchmarks_run_and_write_results(tmp_path: Path) -> None:
     fib = runs["fib", 2_000_000]
     assert fib["switches"] >= 1 and fib["machine"] > fib["unimproved"] and fib["oracle"] > fib["machine"]
     assert fib["z3_wall"] > 0 and fib["solver_wall"] > 0 and fib["first_switch_steps"] == 1_050_316
+    assert fib["switched_by"][0] == [1_050_316, "iterate"]  # which technique found each switch
     synthesis = {row["problem"]: row for row in json.loads((tmp_path / "synthesis-quick.json").read_text())["rows"]}
     assert set(synthesis) == {"P1", "P4"} and all(row["outcome"] == "found" for row in synthesis.values())
     assert synthesis["P1"]["found"] == "(define (solve x) (wand x (w+ x #xffffffff)))"
