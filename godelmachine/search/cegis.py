@@ -36,10 +36,11 @@ from godelmachine.lang.syntax import Call, For, GlobalRef, If, Let, Lit, PrimCal
 from godelmachine.lang.values import show, type_name
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import Kernel, Refused
+from godelmachine.search import components
 from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
 from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
-from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
+from godelmachine.search.synthesis import SCALE, TRAP, Enumerator, answers_as, shared
 from godelmachine.search.tactics import support_condition
 
 SCALARS = ("int", "word", "bool")
@@ -48,6 +49,11 @@ MAX_REFUTED = 24  # counterexamples per definition before the generator moves on
 LEVEL_STEP = 8  # the definitions' enumerations advance together by this much description length
 CHECK_RLIMIT = 2_000_000  # Z3's budget for checking one candidate
 SEED = 2011  # test inputs are the same in every run
+MAX_LINES = 8  # the longest straight-line program component-based synthesis asks Z3 for
+LINES_RLIMIT = 50_000_000  # Z3's budget for one component-based query (n lines, the examples so far)
+LINES_MIN = 1_000_000  # a query is not started with less than this left in the trial
+FIRST_EXAMPLES = 4  # test inputs a component-based search starts from
+MAX_LEVEL = 80 * SCALE  # description length up to which the searches go on (lines reach past MAX_WEIGHT)
 
 
 @dataclass(frozen=True)
@@ -158,11 +164,15 @@ def wrapped_helper(program: Program) -> str | None:
 
 
 def synthesize(program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
-               runner: Runner, charge: Callable[[int], None], memo: dict[Any, Any] | None = None) -> list[Switchprog]:
+               runner: Runner, charge: Callable[[int], None], memo: dict[Any, Any] | None = None,
+               left: Callable[[], int] | None = None) -> list[Switchprog]:
     """Proposals for the solver's definitions, in Levin order across them: every definition's
     enumeration is taken one level of description length further in turn, and the first level
     at which some definition has a checked proposal gives the proposals (cheapest first). An
-    empty list: nothing cheaper up to `MAX_WEIGHT` for any definition.
+    empty list: nothing cheaper up to `MAX_WEIGHT` for any definition, nor (for a definition
+    of words) among straight-line programs of up to `MAX_LINES` operations that Z3 could
+    decide within `LINES_RLIMIT`. `left` tells what is left of the trial (its clock's budget);
+    without it a component-based query may take `LINES_RLIMIT`.
 
     With `memo` (the proof searcher's cache for this solver), a search that a trial's end cut
     off is kept there and goes on in the next trial where it stopped (OOPS's way rather than
@@ -170,11 +180,11 @@ def synthesize(program: Program, distribution: Distribution, types: tuple[str, .
     key = ("synthesis", program.digest)
     state = memo.get(key) if memo is not None else None
     if state is None:
-        state = Synthesis(program, distribution, types, kernel, runner, charge)
+        state = Synthesis(program, distribution, types, kernel, runner, charge, left)
         if memo is not None:
             memo[key] = state
     else:
-        state.rebind(runner, charge)
+        state.rebind(runner, charge, left)
     return state.run()
 
 
@@ -182,20 +192,20 @@ class Synthesis:
     """The searches for one solver's definitions and the level they have reached together."""
 
     def __init__(self, program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
-                 runner: Runner, charge: Callable[[int], None]) -> None:
-        searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge)
+                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
+        searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge, left)
                     for t in targets(program, distribution, types)]
         self.searches = [s for s in searches if not s.done]
         self.level = LEVEL_STEP
         self.found: dict[int, Switchprog] = {}  # search -> its proposal at this level
 
-    def rebind(self, runner: Runner, charge: Callable[[int], None]) -> None:
-        """The runner and the charge of the trial that goes on with the search."""
+    def rebind(self, runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
+        """The runner, the charge and the budget of the trial that goes on with the search."""
         for search in self.searches:
-            search.runner, search.charge = runner, charge
+            search.runner, search.charge, search.left = runner, charge, left
 
     def run(self) -> list[Switchprog]:
-        while self.level <= MAX_WEIGHT:
+        while self.level <= MAX_LEVEL:
             for i, search in enumerate(self.searches):
                 if i not in self.found and (proposal := search.advance(self.level)) is not None:
                     self.found[i] = proposal
@@ -206,14 +216,16 @@ class Synthesis:
 
 
 class TargetSearch:
-    """The enumeration for one definition, resumable level by level and across trials,
-    restarted with each counterexample (the terms up to the level reached are enumerated
-    again, and charged)."""
+    """The search for one definition, resumable level by level and across trials: first the
+    enumeration, restarted with each counterexample (the terms up to the level reached are
+    enumerated again, and charged); then, for a definition of words, component-based synthesis
+    of straight-line programs of 1, 2, ... operations (`godelmachine/search/components.py`)."""
 
     def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
-                 runner: Runner, charge: Callable[[int], None]) -> None:
+                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
         self.program, self.target, self.distribution = program, target, distribution
-        self.kernel, self.runner, self.charge = kernel, runner, charge
+        self.kernel, self.runner, self.charge, self.left = kernel, runner, charge, left
+        self.lines = 0  # the component-based stage's program length, 0 before the stage
         self.done = True
         answers = [runner(program, target.name, args) for args in target.inputs]
         if any(a.kind == "out-of-steps" for a in answers):
@@ -232,6 +244,9 @@ class TargetSearch:
         self.refuted = 0
         self.done = False
         self.restart()
+        self.words = components.library(BASE, uses=frozenset(operators(program.lookup(target.name).body)))
+        self.top = components.library(BASE, result="bool") if self.result == "bool" else []
+        self.query: tuple[components.Outcome, bool] | None = None  # a component query's outcome, not yet dealt with
 
     def size_limit(self) -> int:
         """The description length past which the search for this definition stops. A call of a
@@ -263,23 +278,25 @@ class TargetSearch:
             self.charge(steps)
 
     def advance(self, level: int) -> Switchprog | None:
-        """Enumerate up to description length `level`: the first proposal the kernel's check
+        """Search up to description length `level`: the first proposal the kernel's check
         does not refute (the definition's search then ends for this solver), or None. The
         state changes only once a term is dealt with, so a trial's end (an exception from a
         charge) leaves the search where the next trial can go on."""
         target = self.target
         while not self.done:
+            if self.lines:
+                return self.advance_lines(level)
             if self.pending is None:
                 self.pending = next(self.stream, None)
                 if self.pending is None:
-                    self.done = True
                     self.settle()
-                    return None
+                    self.begin_lines()
+                    continue
             self.settle()
             weight, entry, kind = self.pending
             if weight > self.limit:  # no term from here on is cheaper, as far as size tells
-                self.done = True
-                return None
+                self.begin_lines()
+                continue
             if weight > level:
                 return None
             if kind != self.result or not answers_as(entry.values, self.wanted):
@@ -301,16 +318,90 @@ class TargetSearch:
             if counterexample is None:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
-            answer = self.runner(self.program, target.name, counterexample)
             self.tried.add(text)
-            self.refuted += 1
-            if self.refuted > MAX_REFUTED:
+            if self.refute(counterexample):
+                self.restart()
+        return None
+
+    def refute(self, counterexample: tuple[Any, ...]) -> bool:
+        """The counterexample joins the tests; False (and the search ends) past `MAX_REFUTED`."""
+        answer = self.runner(self.program, self.target.name, counterexample)
+        self.refuted += 1
+        if self.refuted > MAX_REFUTED:
+            self.done = True
+            return False
+        self.enumerator.add_input(counterexample)
+        self.wanted.append(_answer(answer))
+        self.old_cost += answer.steps
+        return True
+
+    # --- component-based synthesis: straight-line programs of words -----------------------
+
+    def begin_lines(self) -> None:
+        """After the enumeration: programs of 1, 2, ... lines for a definition of words (one to
+        three word parameters, a word or boolean answer), as long as such a program can be
+        cheaper (a call of n operations costs n + 1 steps); else the search is done."""
+        self.pending = None
+        most_ops = math.ceil(self.old_cost / max(1, len(self.enumerator.inputs))) - 2
+        self.max_lines = min(MAX_LINES, most_ops)
+        if set(self.target.types) != {"word"} or self.result not in ("word", "bool") or self.max_lines < 1:
+            self.done = True
+            return
+        self.lines = 1
+        answered = [(i, w) for i, w in zip(self.enumerator.inputs, self.wanted) if w is not TRAP]
+        spread = max(1, len(answered) // FIRST_EXAMPLES)
+        self.examples = answered[::spread][:FIRST_EXAMPLES]  # CEGIS adds the tests it fails, then counterexamples
+
+    def lines_weight(self) -> float:
+        choices = len(self.words) + len(self.top)
+        return SCALE * components.weight(self.lines, len(self.target.params), choices)
+
+    def advance_lines(self, level: int) -> Switchprog | None:
+        """Ask Z3 for a program of `self.lines` operations that fits the examples; check one it
+        finds on every test (the first it fails joins the examples), then by the kernel (a
+        counterexample joins the examples and the tests). None of this length (`none`, or
+        `unknown` within the full budget): one more line. A query cut short by the trial's end
+        is asked again in full in a later trial."""
+        target = self.target
+        while self.lines <= self.max_lines and not self.done:
+            if self.lines_weight() > level:
+                return None
+            if self.query is None:
+                budget = LINES_RLIMIT if self.left is None else min(LINES_RLIMIT, self.left())
+                if budget < LINES_MIN:  # not worth starting: end the trial, go on in a larger one
+                    self.charge(budget + 1)
+                outcome = components.synthesize(target.params, self.examples, self.words, self.lines, self.top, budget)
+                self.query = (outcome, budget < LINES_RLIMIT)
+                self.owe(outcome.rlimit_used)
+            self.settle()
+            (outcome, cut), self.query = self.query, None
+            if outcome.term is None:
+                if not (outcome.status == "unknown" and cut):
+                    self.lines += 1
+                continue
+            body = shared(outcome.term, target.params)
+            text = show(body)
+            switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
+            candidate = replace_definitions(self.program, switchprog)
+            runs = [self.runner(candidate, target.name, args) for args in self.enumerator.inputs]
+            failed = next((i for i, (r, w) in enumerate(zip(runs, self.wanted))
+                           if not answers_as([_answer(r)], [w])), None)
+            if failed is not None:
+                self.examples.append((self.enumerator.inputs[failed], self.wanted[failed]))
+                continue
+            cost = sum(r.steps for r in runs)
+            if cost >= self.old_cost:  # longer programs cost more still
                 self.done = True
                 return None
-            self.enumerator.add_input(counterexample)
-            self.wanted.append(_answer(answer))
-            self.old_cost += answer.steps
-            self.restart()
+            self.tried.add(text)
+            counterexample = check(self.kernel, self.program, candidate, target, self.distribution, self.charge)
+            if counterexample is None:
+                self.done = True
+                return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+            if self.refute(counterexample):
+                self.examples.append((tuple(counterexample), self.wanted[-1]))
+        if self.lines > self.max_lines:
+            self.done = True
         return None
 
 
@@ -345,6 +436,13 @@ def inputs_of(counterexample: Iterable[tuple[str, str]], types: Sequence[str]) -
         if base.startswith("x") and base[1:].isdigit() and int(base[1:]) < len(types):
             values[int(base[1:])] = value_of(text, types[int(base[1:])])
     return tuple(values[i] for i in range(len(types))) if len(values) == len(types) else None
+
+
+def operators(body: Any) -> Iterator[str]:
+    """The primitives the definition's code applies."""
+    for e in nodes(body):
+        if type(e) is PrimCall:
+            yield e.prim.name
 
 
 def literals(body: Any) -> dict[str, list[Any]]:

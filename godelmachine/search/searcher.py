@@ -353,17 +353,18 @@ class Searcher:
                 budget.spend(outcome.steps)
                 return outcome
 
-            found = self.generate(kind, runner, budget.spend)
+            found = self.generate(kind, runner, budget.spend, budget.left)
             self.cache[key] = found
             for sp in found:  # the generator's one-line summary, found again when the candidate is set
                 self.summaries[show(self.encode(sp))] = sp.get("summary", "")
         return make_list(self.encode(sp) for sp in self.cache[key])
 
-    def generate(self, kind: str, runner: Callable[..., Any], charge: Callable[[int], None]) -> list[dict[str, Any]]:
+    def generate(self, kind: str, runner: Callable[..., Any], charge: Callable[[int], None],
+                 left: Callable[[], int] | None = None) -> list[dict[str, Any]]:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
         kernel, types = self.constants.kernel, self.constants.types
         context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge,
-                                     self.cache)
+                                     self.cache, left)
         return techniques.generate(kind, context)
 
     def refusal(self, rule: str, refused: Refused) -> Any:

@@ -43,6 +43,7 @@ class Context:
     types: tuple[str, ...]  # the types of the solver's parameters (an instance's variables)
     charge: Callable[[int], None]  # charges other work (enumeration, the kernel's) to the trial
     memo: dict[Any, Any] = field(default_factory=dict)  # kept for this solver across trials (a search to go on with)
+    left: Callable[[], int] | None = None  # the steps left to the trial (None: no trial, no limit)
 
 
 Generator = Callable[[Context], list[Switchprog]]
@@ -81,7 +82,7 @@ REGISTRY: dict[str, ProofTechnique] = {t.name: t for t in (
     ProofTechnique("iterate", 4, lambda c: candidates.iterate(c.solver)),
     ProofTechnique("superopt", 2, lambda c: candidates.superopt(c.solver, c.runner)),
     ProofTechnique("synthesis", 2, lambda c: cegis.synthesize(c.solver, c.distribution, c.types, c.kernel, c.runner,
-                                                              c.charge, c.memo)),
+                                                              c.charge, c.memo, c.left)),
     ProofTechnique("algebraic", 2, lambda c: candidates.algebraic(c.solver)),
     ProofTechnique("comparators", 2, lambda c: candidates.comparators(c.solver)),
     ProofTechnique("policy", 2, policy),
