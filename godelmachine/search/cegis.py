@@ -40,7 +40,7 @@ from godelmachine.search import components
 from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
 from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
-from godelmachine.search.synthesis import SCALE, TRAP, Enumerator, answers_as, shared
+from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
 from godelmachine.search.tactics import support_condition
 
 SCALARS = ("int", "word", "bool")
@@ -50,10 +50,10 @@ LEVEL_STEP = 8  # the definitions' enumerations advance together by this much de
 CHECK_RLIMIT = 2_000_000  # Z3's budget for checking one candidate
 SEED = 2011  # test inputs are the same in every run
 MAX_LINES = 8  # the longest straight-line program component-based synthesis asks Z3 for
-LINES_RLIMIT = 50_000_000  # Z3's budget for one component-based query (n lines, the examples so far)
-LINES_MIN = 1_000_000  # a query is not started with less than this left in the trial
+LINES_BASE = 250_000  # Z3's first budget for a component-based query of a given length
+LINES_RLIMIT = 50_000_000  # ... four times more after each unknown up to this, where the length is given up
+LINES_MIN = 1_000  # a query is not started with less than this left in the trial
 FIRST_EXAMPLES = 4  # test inputs a component-based search starts from
-MAX_LEVEL = 80 * SCALE  # description length up to which the searches go on (lines reach past MAX_WEIGHT)
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class Synthesis:
             search.runner, search.charge, search.left = runner, charge, left
 
     def run(self) -> list[Switchprog]:
-        while self.level <= MAX_LEVEL:
+        while self.level <= MAX_WEIGHT:
             for i, search in enumerate(self.searches):
                 if i not in self.found and (proposal := search.advance(self.level)) is not None:
                     self.found[i] = proposal
@@ -216,16 +216,19 @@ class Synthesis:
 
 
 class TargetSearch:
-    """The search for one definition, resumable level by level and across trials: first the
+    """The search for one definition, resumable level by level and across trials: the
     enumeration, restarted with each counterexample (the terms up to the level reached are
-    enumerated again, and charged); then, for a definition of words, component-based synthesis
-    of straight-line programs of 1, 2, ... operations (`godelmachine/search/components.py`)."""
+    enumerated again, and charged), and beside it, for a definition of words, component-based
+    synthesis of straight-line programs of 1, 2, ... lines (`godelmachine/search/components.py`).
+    The two share the time equally, as two programs of the same prior do in Levin search: a
+    component query is asked only when the steps it may take, added to those the component
+    stage has taken, are no more than the enumeration has taken; once the enumeration has ended
+    the component stage has all the time."""
 
     def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
                  runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
         self.program, self.target, self.distribution = program, target, distribution
         self.kernel, self.runner, self.charge, self.left = kernel, runner, charge, left
-        self.lines = 0  # the component-based stage's program length, 0 before the stage
         self.done = True
         answers = [runner(program, target.name, args) for args in target.inputs]
         if any(a.kind == "out-of-steps" for a in answers):
@@ -243,10 +246,10 @@ class TargetSearch:
         self.tried: set[str] = set()
         self.refuted = 0
         self.done = False
+        self.enumerating = True
+        self.spent = {"enumeration": 0, "lines": 0}  # steps each stage has charged
         self.restart()
-        self.words = components.library(BASE, uses=frozenset(operators(program.lookup(target.name).body)))
-        self.top = components.library(BASE, result="bool") if self.result == "bool" else []
-        self.query: tuple[components.Outcome, bool] | None = None  # a component query's outcome, not yet dealt with
+        self.begin_lines()
 
     def size_limit(self) -> int:
         """The description length past which the search for this definition stops. A call of a
@@ -275,28 +278,48 @@ class TargetSearch:
     def settle(self) -> None:
         steps, self.owed = self.owed, 0
         if steps:
-            self.charge(steps)
+            self.pay("lines" if self.query is not None else "enumeration", steps)
+
+    def pay(self, stage: str, steps: int) -> None:
+        """Charge `steps` to the trial and count them to the stage."""
+        self.spent[stage] += steps
+        self.charge(steps)
+
+    def stage_runner(self, stage: str) -> Runner:
+        def runner(program: Program, name: str, args: tuple[Any, ...], fast: bool = True) -> Any:
+            outcome = self.runner(program, name, args, fast)
+            self.spent[stage] += outcome.steps
+            return outcome
+        return runner
 
     def advance(self, level: int) -> Switchprog | None:
         """Search up to description length `level`: the first proposal the kernel's check
         does not refute (the definition's search then ends for this solver), or None. The
         state changes only once a term is dealt with, so a trial's end (an exception from a
         charge) leaves the search where the next trial can go on."""
+        if self.done:
+            return None
+        proposal = self.enumerate(level) if self.enumerating else None
+        if proposal is None and not self.done and self.lines_open:
+            proposal = self.advance_lines()
+        if not self.enumerating and not self.lines_open:
+            self.done = True
+        return proposal
+
+    def enumerate(self, level: int) -> Switchprog | None:
         target = self.target
         while not self.done:
-            if self.lines:
-                return self.advance_lines(level)
             if self.pending is None:
                 self.pending = next(self.stream, None)
                 if self.pending is None:
                     self.settle()
-                    self.begin_lines()
-                    continue
+                    self.enumerating = False
+                    return None
             self.settle()
             weight, entry, kind = self.pending
             if weight > self.limit:  # no term from here on is cheaper, as far as size tells
-                self.begin_lines()
-                continue
+                self.enumerating = False
+                return None
             if weight > level:
                 return None
             if kind != self.result or not answers_as(entry.values, self.wanted):
@@ -309,12 +332,14 @@ class TargetSearch:
                 continue
             switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
             candidate = replace_definitions(self.program, switchprog)
-            cost = sum(self.runner(candidate, target.name, args).steps for args in self.enumerator.inputs)
+            run = self.stage_runner("enumeration")
+            cost = sum(run(candidate, target.name, args).steps for args in self.enumerator.inputs)
             if cost >= self.old_cost:  # cheaper on the tests, or of no use
                 self.tried.add(text)
                 self.pending = None
                 continue
-            counterexample = check(self.kernel, self.program, candidate, target, self.distribution, self.charge)
+            counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
+                                   lambda n: self.pay("enumeration", n))
             if counterexample is None:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
@@ -324,7 +349,8 @@ class TargetSearch:
         return None
 
     def refute(self, counterexample: tuple[Any, ...]) -> bool:
-        """The counterexample joins the tests; False (and the search ends) past `MAX_REFUTED`."""
+        """The counterexample joins the tests (and the component examples); False (and the
+        search ends) past `MAX_REFUTED`."""
         answer = self.runner(self.program, self.target.name, counterexample)
         self.refuted += 1
         if self.refuted > MAX_REFUTED:
@@ -333,75 +359,94 @@ class TargetSearch:
         self.enumerator.add_input(counterexample)
         self.wanted.append(_answer(answer))
         self.old_cost += answer.steps
+        self.examples.append((tuple(counterexample), self.wanted[-1]))
         return True
 
     # --- component-based synthesis: straight-line programs of words -----------------------
 
     def begin_lines(self) -> None:
-        """After the enumeration: programs of 1, 2, ... lines for a definition of words (one to
-        three word parameters, a word or boolean answer), as long as such a program can be
-        cheaper (a call of n operations costs n + 1 steps); else the search is done."""
-        self.pending = None
-        most_ops = math.ceil(self.old_cost / max(1, len(self.enumerator.inputs))) - 2
-        self.max_lines = min(MAX_LINES, most_ops)
-        if set(self.target.types) != {"word"} or self.result not in ("word", "bool") or self.max_lines < 1:
-            self.done = True
-            return
-        self.lines = 1
+        """For a definition of words (one to three word parameters, a word or boolean answer):
+        the component library, and the first examples, spread over the tests (CEGIS adds the
+        tests a program fails, then the kernel's counterexamples)."""
+        self.words = components.library(BASE, uses=frozenset(operators(self.program.lookup(self.target.name).body)))
+        self.top = components.library(BASE, result="bool") if self.result == "bool" else []
+        self.lines_open = set(self.target.types) == {"word"} and self.result in ("word", "bool")
+        self.asked: dict[int, int] = {}  # program length -> the largest budget Z3 answered unknown within
+        self.settled: set[int] = set()  # lengths with no program (unsat) or given up (unknown at LINES_RLIMIT)
+        self.query: tuple[int, components.Outcome, bool] | None = None  # a query's outcome, not yet dealt with
         answered = [(i, w) for i, w in zip(self.enumerator.inputs, self.wanted) if w is not TRAP]
         spread = max(1, len(answered) // FIRST_EXAMPLES)
-        self.examples = answered[::spread][:FIRST_EXAMPLES]  # CEGIS adds the tests it fails, then counterexamples
+        self.examples = answered[::spread][:FIRST_EXAMPLES]
 
-    def lines_weight(self) -> float:
-        choices = len(self.words) + len(self.top)
-        return SCALE * components.weight(self.lines, len(self.target.params), choices)
+    def most_lines(self) -> int:
+        """The longest program that can be cheaper: a call of n operations costs n + 1 steps."""
+        most_ops = math.ceil(self.old_cost / max(1, len(self.enumerator.inputs))) - 2
+        return min(MAX_LINES, most_ops)
 
-    def advance_lines(self, level: int) -> Switchprog | None:
-        """Ask Z3 for a program of `self.lines` operations that fits the examples; check one it
-        finds on every test (the first it fails joins the examples), then by the kernel (a
-        counterexample joins the examples and the tests). None of this length (`none`, or
-        `unknown` within the full budget): one more line. A query cut short by the trial's end
-        is asked again in full in a later trial."""
+    def advance_lines(self) -> Switchprog | None:
+        """Ask Z3 for a program that fits the examples, for the open length whose next budget
+        is least (LINES_BASE at first, four times more after each unknown, a length given up
+        unknown at LINES_RLIMIT; a length with no program is settled); check one it finds on
+        every test (the first it fails joins the examples), then by the kernel (a
+        counterexample joins the examples and the tests). A query cut short by the trial's end
+        is asked again in a later trial. Their share of the time gates the queries (the
+        class's docstring), not the level of description length."""
         target = self.target
-        while self.lines <= self.max_lines and not self.done:
-            if self.lines_weight() > level:
-                return None
+        while not self.done and self.lines_open:
             if self.query is None:
-                budget = LINES_RLIMIT if self.left is None else min(LINES_RLIMIT, self.left())
-                if budget < LINES_MIN:  # not worth starting: end the trial, go on in a larger one
+                open_lengths = [n for n in range(1, self.most_lines() + 1) if n not in self.settled]
+                if not open_lengths:
+                    self.lines_open = False
+                    return None
+                lines = min(open_lengths, key=lambda n: (self.asked.get(n, LINES_BASE // 4) * 4, n))
+                wanted = min(LINES_RLIMIT, self.asked.get(lines, LINES_BASE // 4) * 4)
+                if self.enumerating and self.spent["lines"] + wanted > self.spent["enumeration"]:
+                    return None  # the enumeration's turn
+                budget = wanted if self.left is None else min(wanted, self.left())
+                if budget < LINES_MIN:  # (an rlimit of 0 is none at all): end the trial, go on in the next
                     self.charge(budget + 1)
-                outcome = components.synthesize(target.params, self.examples, self.words, self.lines, self.top, budget)
-                self.query = (outcome, budget < LINES_RLIMIT)
+                outcome = components.synthesize(target.params, self.examples, self.words, lines, self.top, budget)
+                self.query = (lines, outcome, budget < wanted)
                 self.owe(outcome.rlimit_used)
             self.settle()
-            (outcome, cut), self.query = self.query, None
+            (lines, outcome, cut), self.query = self.query, None
             if outcome.term is None:
-                if not (outcome.status == "unknown" and cut):
-                    self.lines += 1
+                if outcome.status == "none":
+                    self.settled.add(lines)
+                elif not cut:
+                    self.asked[lines] = min(LINES_RLIMIT, self.asked.get(lines, LINES_BASE // 4) * 4)
+                    if self.asked[lines] >= LINES_RLIMIT:
+                        self.settled.add(lines)
                 continue
-            body = shared(outcome.term, target.params)
-            text = show(body)
-            switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
-            candidate = replace_definitions(self.program, switchprog)
-            runs = [self.runner(candidate, target.name, args) for args in self.enumerator.inputs]
-            failed = next((i for i, (r, w) in enumerate(zip(runs, self.wanted))
-                           if not answers_as([_answer(r)], [w])), None)
-            if failed is not None:
-                self.examples.append((self.enumerator.inputs[failed], self.wanted[failed]))
-                continue
-            cost = sum(r.steps for r in runs)
-            if cost >= self.old_cost:  # longer programs cost more still
-                self.done = True
-                return None
-            self.tried.add(text)
-            counterexample = check(self.kernel, self.program, candidate, target, self.distribution, self.charge)
-            if counterexample is None:
-                self.done = True
-                return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
-            if self.refute(counterexample):
-                self.examples.append((tuple(counterexample), self.wanted[-1]))
-        if self.lines > self.max_lines:
+            proposal = self.try_lines(outcome.term)
+            if proposal is not None:
+                return proposal
+        return None
+
+    def try_lines(self, term: tuple) -> Switchprog | None:
+        target = self.target
+        body = shared(term, target.params)
+        text = show(body)
+        switchprog: Switchprog = {"definitions": [definition(target.name, target.params, body)]}
+        candidate = replace_definitions(self.program, switchprog)
+        run = self.stage_runner("lines")
+        runs = [run(candidate, target.name, args) for args in self.enumerator.inputs]
+        failed = next((i for i, (r, w) in enumerate(zip(runs, self.wanted)) if not answers_as([_answer(r)], [w])), None)
+        if failed is not None:
+            self.examples.append((self.enumerator.inputs[failed], self.wanted[failed]))
+            return None
+        cost = sum(r.steps for r in runs)
+        if cost >= self.old_cost:  # longer programs cost more still
+            self.lines_open = False
+            return None
+        counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
+                               lambda n: self.pay("lines", n))
+        if counterexample is None:
             self.done = True
+            return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+        self.tried.add(text)
+        if self.refute(counterexample) and self.enumerating:
+            self.restart()
         return None
 
 

@@ -24,7 +24,6 @@ caller charges to the clock.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -81,12 +80,6 @@ class Outcome:
     term: tuple | None  # a term of godelmachine/search/synthesis.py, or None
     status: str  # "found" | "none" (no program of this many lines fits) | "unknown" (budget)
     rlimit_used: int
-
-
-def weight(lines: int, params: int, components: int) -> float:
-    """Description length in bits of an n-line program: per line its component and the two
-    values it reads (the constants it solves for are not counted: Z3 chooses them)."""
-    return sum(math.log2(components + 1) + 2 * math.log2(params + i) for i in range(lines))
 
 
 def synthesize(params: Sequence[str], examples: Sequence[tuple[tuple[Word, ...], Any]], words: Sequence[Component],
@@ -241,4 +234,4 @@ def _meaning(p: Primitive) -> Any:
     return in_context
 
 
-__all__ = ["Component", "library", "synthesize", "Outcome", "weight"]
+__all__ = ["Component", "library", "synthesize", "Outcome"]
