@@ -339,7 +339,7 @@ class TargetSearch:
                 self.pending = None
                 continue
             counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
-                                   lambda n: self.pay("enumeration", n))
+                                   lambda n: self.pay("enumeration", n), self.left)
             if counterexample is None:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
@@ -373,7 +373,8 @@ class TargetSearch:
         self.lines_open = set(self.target.types) == {"word"} and self.result in ("word", "bool")
         self.asked: dict[int, int] = {}  # program length -> the largest budget Z3 answered unknown within
         self.settled: set[int] = set()  # lengths with no program (unsat) or given up (unknown at LINES_RLIMIT)
-        self.query: tuple[int, components.Outcome, bool] | None = None  # a query's outcome, not yet dealt with
+        self.query: tuple[int, components.Outcome, bool] | None = None  # a query's outcome, not yet paid for
+        self.found: tuple | None = None  # a program Z3 found, not yet dealt with
         answered = [(i, w) for i, w in zip(self.enumerator.inputs, self.wanted) if w is not TRAP]
         spread = max(1, len(answered) // FIRST_EXAMPLES)
         self.examples = answered[::spread][:FIRST_EXAMPLES]
@@ -393,6 +394,12 @@ class TargetSearch:
         class's docstring), not the level of description length."""
         target = self.target
         while not self.done and self.lines_open:
+            if self.found is not None:  # a program being checked when a trial ended
+                proposal = self.try_lines(self.found)
+                self.found = None
+                if proposal is not None:
+                    return proposal
+                continue
             if self.query is None:
                 open_lengths = [n for n in range(1, self.most_lines() + 1) if n not in self.settled]
                 if not open_lengths:
@@ -418,9 +425,7 @@ class TargetSearch:
                     if self.asked[lines] >= LINES_RLIMIT:
                         self.settled.add(lines)
                 continue
-            proposal = self.try_lines(outcome.term)
-            if proposal is not None:
-                return proposal
+            self.found = outcome.term
         return None
 
     def try_lines(self, term: tuple) -> Switchprog | None:
@@ -440,7 +445,7 @@ class TargetSearch:
             self.lines_open = False
             return None
         counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
-                               lambda n: self.pay("lines", n))
+                               lambda n: self.pay("lines", n), self.left)
         if counterexample is None:
             self.done = True
             return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
@@ -455,18 +460,26 @@ def _answer(outcome: Any) -> Any:
 
 
 def check(kernel: Kernel, old: Program, new: Program, target: Target, distribution: Distribution | None,
-          charge: Callable[[int], None]) -> tuple[Any, ...] | None:
+          charge: Callable[[int], None], left: Callable[[], int] | None = None) -> tuple[Any, ...] | None:
     """A counterexample to the candidate (no new traps, the same results), or None when the
-    kernel proves both or cannot decide within its budget (the technique's proof decides)."""
+    kernel proves both or cannot decide within its budget (the technique's proof decides).
+    With `left` (what is left of the trial) the query's budget stays within it, since a charge
+    past the trial's end would not be paid; one that the trial's end cut short ends the trial
+    (the charge raises), and the candidate is checked again in full in a later one."""
     extra = support_condition(distribution) if distribution is not None else None
     for kind in ("no-new-traps", "same-results"):
+        rlimit = CHECK_RLIMIT if left is None else min(CHECK_RLIMIT, left())
+        if rlimit < LINES_MIN:  # (an rlimit of 0 is none at all)
+            charge(rlimit + 1)
         try:
             goal, needed = obligation_goal(kind, kernel, Solver(old, target.name, target.types),
                                            Solver(new, target.name, target.types), extra)
-            theorem = kernel.smt(goal, needed, CHECK_RLIMIT)
+            theorem = kernel.smt(goal, needed, rlimit)
             charge(theorem.cost)
         except Refused as refusal:
             charge(refusal.cost)
+            if refusal.status == "unknown" and rlimit < CHECK_RLIMIT and refusal.reason.startswith("budget exhausted"):
+                charge((left() if left is not None else 0) + 1)  # cut short by the trial's end
             if refusal.status != "refuted" or not refusal.counterexample:
                 return None
             return inputs_of(refusal.counterexample, target.types)
