@@ -108,6 +108,7 @@ def test_the_generator_reaches_straight_line_programs_after_its_enumeration(lowe
     two-operation equivalent; its Z3 work is charged, and a search cut every 30,000 steps
     (a query's outcome kept across the cut) pays it once."""
     monkeypatch.setattr(cegis, "MAX_WEIGHT", 12)
+    monkeypatch.setattr(cegis, "MIN_LINES", 1)
     machine = lowest_one
     task, kernel = machine.task, machine.kernel
     dist = kernel.instance(task.types)
@@ -165,6 +166,7 @@ def test_the_generator_reaches_straight_line_programs_after_its_enumeration(lowe
 
 def test_a_trial_too_short_for_a_query_ends_instead_of_asking_z3(lowest_one, monkeypatch):
     monkeypatch.setattr(cegis, "MAX_WEIGHT", 12)
+    monkeypatch.setattr(cegis, "MIN_LINES", 1)
     task, kernel = lowest_one.task, lowest_one.kernel
     asked: list[int] = []
     monkeypatch.setattr(cegis.components, "synthesize", lambda *a, **k: asked.append(1))
@@ -188,3 +190,22 @@ def test_a_trial_too_short_for_a_query_ends_instead_of_asking_z3(lowest_one, mon
         cegis.synthesize(task.solver, kernel.instance(task.types), task.types, kernel, runner, charge, {},
                          left=lambda: max(0, remaining[0]))
     assert asked == []
+
+
+def test_the_component_stage_waits_while_the_enumeration_has_spent_less(lowest_one, monkeypatch):
+    """Equal shares: the enumeration finds (wand x (wneg x)) for fewer steps than a first
+    query's budget, so no query is asked."""
+    monkeypatch.setattr(cegis, "MIN_LINES", 1)
+    task, kernel = lowest_one.task, lowest_one.kernel
+    dist = kernel.instance(task.types)
+    (target,) = cegis.targets(task.solver, dist, task.types)
+
+    def runner(program, name, args, fast=True):
+        return run(program, name, args, budget=1_000_000, fast=fast)
+
+    search = cegis.TargetSearch(task.solver, target, dist, kernel, runner, lambda n: None)
+    level, found = cegis.LEVEL_STEP, None
+    while found is None and not search.done:
+        found = search.advance(level)
+        level += cegis.LEVEL_STEP
+    assert found is not None and search.spent["lines"] == 0 < search.spent["enumeration"] < cegis.LINES_BASE

@@ -35,6 +35,7 @@ drawn reward alike.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ from godelmachine.logic.axioms import Distribution, load_axioms
 from godelmachine.logic.kernel import term_value
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
 from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
+from godelmachine.machine import sygus
 
 TYPES = ("int", "word", "bool")
 CHECK_BUDGET = 1_000_000  # steps for each of the solver's answers that check_outputs looks at
@@ -314,7 +316,18 @@ def load_task(name_or_path: str) -> Task:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot be read ({exc})") from None
+    if path.suffix == ".sl" and name_or_path not in builtins:
+        return sygus_task(path, text)
     return TaskReader(str(path) if name_or_path not in builtins else f"godelmachine/tasks/{path.name}", path).read(text)
+
+
+def sygus_task(path: Path, text: str) -> Task:
+    """A SyGuS-IF problem (godelmachine/machine/sygus.py) as the task it makes: its digest is
+    the problem's text, and errors in the problem name the problem's lines."""
+    problem = sygus.read_problem(text, str(path))
+    generated = sygus.task_text(problem, sygus.task_name(path))
+    task = TaskReader(f"{path} (as a task)", path).read(generated)
+    return dataclasses.replace(task, path=str(path), text=text)
 
 
 class TaskReader:

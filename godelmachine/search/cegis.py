@@ -49,6 +49,7 @@ MAX_REFUTED = 24  # counterexamples per definition before the generator moves on
 LEVEL_STEP = 8  # the definitions' enumerations advance together by this much description length
 CHECK_RLIMIT = 2_000_000  # Z3's budget for checking one candidate
 SEED = 2011  # test inputs are the same in every run
+MIN_LINES = 3  # shorter programs are the enumeration's: it tries every term of up to about eight nodes
 MAX_LINES = 8  # the longest straight-line program component-based synthesis asks Z3 for
 LINES_BASE = 250_000  # Z3's first budget for a component-based query of a given length
 LINES_RLIMIT = 50_000_000  # ... four times more after each unknown up to this, where the length is given up
@@ -219,7 +220,8 @@ class TargetSearch:
     """The search for one definition, resumable level by level and across trials: the
     enumeration, restarted with each counterexample (the terms up to the level reached are
     enumerated again, and charged), and beside it, for a definition of words, component-based
-    synthesis of straight-line programs of 1, 2, ... lines (`godelmachine/search/components.py`).
+    synthesis of straight-line programs of MIN_LINES, ... MAX_LINES lines
+    (`godelmachine/search/components.py`).
     The two share the time equally, as two programs of the same prior do in Levin search: a
     component query is asked only when the steps it may take, added to those the component
     stage has taken, are no more than the enumeration has taken; once the enumeration has ended
@@ -401,7 +403,7 @@ class TargetSearch:
                     return proposal
                 continue
             if self.query is None:
-                open_lengths = [n for n in range(1, self.most_lines() + 1) if n not in self.settled]
+                open_lengths = [n for n in range(MIN_LINES, self.most_lines() + 1) if n not in self.settled]
                 if not open_lengths:
                     self.lines_open = False
                     return None

@@ -1,0 +1,551 @@
+"""SyGuS-IF 2.1 problems read as tasks (`godelmachine run FILE.sl`, `load_task`).
+
+Supported: a problem whose specification is a reference function. `set-logic` BV, LIA or
+their combination (BV, QF_BV, LIA, QF_LIA, BVLIA, ALL; any `set-option` and `set-info` are
+read past); `define-fun` for the reference and its helpers; one `synth-fun` over 32-bit
+vectors, integers and booleans, without a grammar; `declare-var`; one `constraint`
+`(= (f x ...) (ref x ...))` (either side) over distinct declared variables; `check-synth`.
+
+The task it makes: instances are uniform over the variables' sorts, in the order `f` takes
+them (a 32-bit vector uniform over all words, a boolean #t or #f with probability 1/2 each, an
+integer uniform over [-1000, 1000] unless a `; godelmachine: int-range LO HI` comment says
+otherwise); the initial solver is the reference translated into the machine language; the
+reward rule pays 1 for an answer equal to the reference's. The lifetime is 5,000,000 steps and
+the search share 1/2 unless `; godelmachine: lifetime N` or `; godelmachine: search-share P Q`
+say otherwise; the techniques are the default set.
+
+SMT-LIB semantics are kept exactly: `bvudiv` by zero is all ones and `bvurem` by zero is the
+dividend, a shift by 32 or more gives 0 (`bvashr`: the sign), `bvugt` and the other mirrored
+comparisons swap their arguments, `let` binds in parallel, `div` and `mod` are Euclidean (as
+the machine's are). Anything else (another logic, another width, a grammar, several
+functions or constraints, an operation outside the list in `OPERATIONS`) gets an error at its
+position that says what is supported. tests/test_sygus.py checks the translation against Z3's
+evaluation of the reference on 1,000 inputs per problem.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Callable, Union
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from godelmachine.errors import Pos, UserError, remember_source
+from godelmachine.lang.primitives import BASE
+from godelmachine.lang.syntax import SPECIAL_FORMS
+from godelmachine.resources import grammar_text
+
+LOGICS = frozenset({"BV", "QF_BV", "LIA", "QF_LIA", "BVLIA", "QF_BVLIA", "ALL"})
+DEFAULT_LIFETIME = 5_000_000
+DEFAULT_SHARE = Fraction(1, 2)
+DEFAULT_INT_RANGE = (-1000, 1000)
+WIDTH = 32
+SUPPORTED = ("supported: SyGuS-IF 2.1 with logic BV, LIA or both, define-fun references, one synth-fun "
+             "over (_ BitVec 32), Int and Bool without a grammar, declare-var, one constraint "
+             "(= (f x ...) (ref x ...)), check-synth")
+
+
+# --- S-expressions with positions --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Atom:
+    kind: str  # HEX | BINARY | DECIMAL | NUMERAL | STRING | QUOTED | KEYWORD | SYMBOL
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class SList:
+    items: tuple["SExpr", ...]
+    pos: Pos
+
+
+SExpr = Union[Atom, SList]
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(grammar_text("smtlib.lark"), parser="lalr", propagate_positions=True)
+
+
+def read_smtlib(text: str, source: str) -> list[SExpr]:
+    """The S-expressions of `text`; a UserError names the spot of a syntax error."""
+    remember_source(source, text)
+    depth = 0
+    line, col = 1, 1
+    for ch in text:  # parentheses checked first, so that the message points at the one at fault
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise UserError("a ')' with no '(' before it", Pos(source, line, col))
+        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        token = getattr(exc, "token", None)
+        what = "a '(' that is never closed" if token is not None and token.type == "$END" else \
+            f"unexpected {str(token)!r}" if token is not None else "unexpected character"
+        raise UserError(what, Pos(source, exc.line, exc.column)) from None
+    return [_convert(child, source) for child in tree.children]
+
+
+def _convert(node: Tree | Token, source: str) -> SExpr:
+    if isinstance(node, Token):
+        return Atom(node.type, str(node), Pos(source, node.line or 0, node.column or 0))
+    if node.data == "atom":
+        return _convert(node.children[0], source)
+    pos = Pos(source, node.meta.line, node.meta.column) if not node.meta.empty else Pos(source, 0, 0)
+    return SList(tuple(_convert(c, source) for c in node.children), pos)
+
+
+def _symbol(e: SExpr) -> str | None:
+    if type(e) is Atom and e.kind == "SYMBOL":
+        return e.text
+    if type(e) is Atom and e.kind == "QUOTED":
+        return e.text[1:-1]
+    return None
+
+
+# --- sorts and terms ----------------------------------------------------------------------
+
+
+def sort_of(e: SExpr) -> str:
+    """A SyGuS sort as a machine type: word, int or bool."""
+    if _symbol(e) == "Int":
+        return "int"
+    if _symbol(e) == "Bool":
+        return "bool"
+    if type(e) is SList and len(e.items) == 3 and _symbol(e.items[0]) == "_" and _symbol(e.items[1]) == "BitVec":
+        width = e.items[2]
+        if type(width) is Atom and width.kind == "NUMERAL" and int(width.text) == WIDTH:
+            return "word"
+        raise UserError(f"bit-vectors of width {getattr(width, 'text', '?')}: only (_ BitVec 32) is supported", e.pos)
+    raise UserError("unsupported sort: expected (_ BitVec 32), Int or Bool", e.pos)
+
+
+def word_literal(bits: int) -> str:
+    return f"#x{bits & 0xFFFFFFFF:08x}"
+
+
+Emit = Callable[[list[str]], str]
+
+
+@dataclass(frozen=True)
+class Operation:
+    args: tuple[str, ...] | str  # the argument types, or one type for any number (two or more)
+    result: str
+    emit: Emit
+    simple: bool = True  # every argument used once (else arguments that are not atoms are bound by let)
+
+
+def _chain(op: str) -> Emit:
+    return lambda a: a[0] if len(a) == 1 else f"({op} {_chain(op)(a[:-1])} {a[-1]})"
+
+
+def _guarded_shift(op: str, beyond: Callable[[str], str]) -> Emit:
+    return lambda a: f"(if (wult {a[1]} #x00000020) ({op} {a[0]} (word->int {a[1]})) {beyond(a[0])})"
+
+
+OPERATIONS: dict[str, Operation] = {
+    "bvadd": Operation("word", "word", _chain("w+")),
+    "bvsub": Operation(("word", "word"), "word", _chain("w-")),
+    "bvmul": Operation("word", "word", _chain("w*")),
+    "bvand": Operation("word", "word", _chain("wand")),
+    "bvor": Operation("word", "word", _chain("wor")),
+    "bvxor": Operation("word", "word", _chain("wxor")),
+    "bvnot": Operation(("word",), "word", lambda a: f"(wnot {a[0]})"),
+    "bvneg": Operation(("word",), "word", lambda a: f"(wneg {a[0]})"),
+    "bvudiv": Operation(("word", "word"), "word",
+                        lambda a: f"(if (= {a[1]} #x00000000) #xffffffff (wudiv {a[0]} {a[1]}))", simple=False),
+    "bvurem": Operation(("word", "word"), "word",
+                        lambda a: f"(if (= {a[1]} #x00000000) {a[0]} (wurem {a[0]} {a[1]}))", simple=False),
+    "bvshl": Operation(("word", "word"), "word", _guarded_shift("wshl", lambda a: "#x00000000"), simple=False),
+    "bvlshr": Operation(("word", "word"), "word", _guarded_shift("wshr", lambda a: "#x00000000"), simple=False),
+    "bvashr": Operation(("word", "word"), "word", _guarded_shift("wsar", lambda a: f"(wsar {a} 31)"), simple=False),
+    "bvult": Operation(("word", "word"), "bool", lambda a: f"(wult {a[0]} {a[1]})"),
+    "bvule": Operation(("word", "word"), "bool", lambda a: f"(wule {a[0]} {a[1]})"),
+    "bvslt": Operation(("word", "word"), "bool", lambda a: f"(wslt {a[0]} {a[1]})"),
+    "bvsle": Operation(("word", "word"), "bool", lambda a: f"(wsle {a[0]} {a[1]})"),
+    "bvugt": Operation(("word", "word"), "bool", lambda a: f"(wult {a[1]} {a[0]})"),
+    "bvuge": Operation(("word", "word"), "bool", lambda a: f"(wule {a[1]} {a[0]})"),
+    "bvsgt": Operation(("word", "word"), "bool", lambda a: f"(wslt {a[1]} {a[0]})"),
+    "bvsge": Operation(("word", "word"), "bool", lambda a: f"(wsle {a[1]} {a[0]})"),
+    "+": Operation("int", "int", _chain("+")),
+    "*": Operation("int", "int", _chain("*")),
+    "div": Operation(("int", "int"), "int", lambda a: f"(div {a[0]} {a[1]})"),
+    "mod": Operation(("int", "int"), "int", lambda a: f"(mod {a[0]} {a[1]})"),
+    "abs": Operation(("int",), "int", lambda a: f"(abs {a[0]})"),
+    "<": Operation(("int", "int"), "bool", lambda a: f"(< {a[0]} {a[1]})"),
+    "<=": Operation(("int", "int"), "bool", lambda a: f"(<= {a[0]} {a[1]})"),
+    ">": Operation(("int", "int"), "bool", lambda a: f"(> {a[0]} {a[1]})"),
+    ">=": Operation(("int", "int"), "bool", lambda a: f"(>= {a[0]} {a[1]})"),
+    "not": Operation(("bool",), "bool", lambda a: f"(not {a[0]})"),
+    "and": Operation("bool", "bool", lambda a: f"(and {' '.join(a)})"),
+    "or": Operation("bool", "bool", lambda a: f"(or {' '.join(a)})"),
+    "=>": Operation(("bool", "bool"), "bool", lambda a: f"(or (not {a[0]}) {a[1]})"),
+    "xor": Operation(("bool", "bool"), "bool", lambda a: f"(not (= {a[0]} {a[1]}))"),
+}
+POLYMORPHIC = ("=", "distinct", "ite", "-")  # typed by their arguments
+
+
+@dataclass
+class Function:
+    name: str  # the SyGuS name
+    machine: str  # its name in the machine language
+    params: list[tuple[str, str]]  # (SyGuS name, type)
+    result: str
+    body: SExpr | None  # None for the function to synthesize
+    pos: Pos
+
+
+class Translator:
+    """SyGuS terms to machine-language text, typed as they go; a term outside the supported
+    operations gets a positioned error."""
+
+    def __init__(self, functions: dict[str, Function]) -> None:
+        self.functions = functions
+        self.fresh = itertools.count(1)
+
+    def definition(self, f: Function) -> str:
+        names = {p: f"{machine_name(p)}" for p, _ in f.params}
+        env = {p: (names[p], t) for p, t in f.params}
+        assert f.body is not None
+        text, sort = self.term(f.body, env)
+        if sort != f.result:
+            raise UserError(f"the body of {f.name} is a {sort}, but {f.name} returns a {f.result}", f.body.pos)
+        return f"(define ({f.machine} {' '.join(names[p] for p, _ in f.params)}) {text})"
+
+    def term(self, e: SExpr, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        if type(e) is Atom:
+            return self.atom(e, env)
+        if not e.items:
+            raise UserError("an empty application", e.pos)
+        head = e.items[0]
+        if type(head) is SList:
+            if len(head.items) == 3 and _symbol(head.items[0]) == "_" and type(head.items[1]) is Atom \
+                    and head.items[1].text.startswith("bv"):
+                raise UserError("an indexed operation applied: unsupported (only (_ bvN 32) constants)", head.pos)
+            raise UserError("expected an operation name", head.pos)
+        name = _symbol(head)
+        args = e.items[1:]
+        if name == "_":
+            return self.indexed_constant(e)
+        if name == "let":
+            return self.let(e, env)
+        if name in self.functions:
+            return self.call(self.functions[name], e, env)
+        typed = [self.term(a, env) for a in args]
+        sorts = [s for _, s in typed]
+        texts = [t for t, _ in typed]
+        if name in POLYMORPHIC:
+            return self.polymorphic(name or "", e, texts, sorts)
+        if name not in OPERATIONS:
+            raise UserError(f"unsupported operation {name!r}; {SUPPORTED}; operations: "
+                            f"{', '.join([*OPERATIONS, *POLYMORPHIC])}", head.pos)
+        op = OPERATIONS[name]
+        wanted = op.args if isinstance(op.args, tuple) else (op.args,) * max(2, len(args))
+        if len(args) != len(wanted) or (isinstance(op.args, str) and len(args) < 2):
+            raise UserError(f"{name} takes {len(wanted) if isinstance(op.args, tuple) else 'two or more'} "
+                            f"argument(s), got {len(args)}", e.pos)
+        for arg, sort, want in zip(args, sorts, wanted):
+            if sort != want:
+                raise UserError(f"{name} takes {sort_name(want)}, got {sort_name(sort)}", arg.pos)
+        if not op.simple:
+            return self.bound(texts, op.emit), op.result
+        return op.emit(texts), op.result
+
+    def bound(self, texts: list[str], emit: Emit) -> str:
+        """emit(texts), each argument that is not an atom bound once by let."""
+        bindings, names = [], []
+        for text in texts:
+            if text.startswith("("):
+                name = f"sygus-{next(self.fresh)}"
+                bindings.append(f"({name} {text})")
+                names.append(name)
+            else:
+                names.append(text)
+        body = emit(names)
+        return f"(let ({' '.join(bindings)}) {body})" if bindings else body
+
+    def polymorphic(self, name: str, e: SList, texts: list[str], sorts: list[str]) -> tuple[str, str]:
+        if name == "ite":
+            if len(texts) != 3 or sorts[0] != "bool" or sorts[1] != sorts[2]:
+                raise UserError("ite takes a Bool and two terms of one sort", e.pos)
+            return f"(if {texts[0]} {texts[1]} {texts[2]})", sorts[1]
+        if name == "-":
+            if sorts and all(s == "int" for s in sorts):
+                return (f"(neg {texts[0]})" if len(texts) == 1 else _chain("-")(texts)), "int"
+            raise UserError("- takes integers", e.pos)
+        if len(texts) < 2 or len(set(sorts)) != 1:
+            raise UserError(f"{name} takes two or more terms of one sort", e.pos)
+        if name == "distinct":
+            if len(texts) != 2:
+                raise UserError("distinct of more than two terms is not supported", e.pos)
+            return f"(not (= {texts[0]} {texts[1]}))", "bool"
+        if len(texts) == 2:
+            return f"(= {texts[0]} {texts[1]})", "bool"
+        return self.bound(texts, lambda a: f"(and {' '.join(f'(= {x} {y})' for x, y in zip(a, a[1:]))})"), "bool"
+
+    def atom(self, e: Atom, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        if e.kind == "NUMERAL":
+            return e.text, "int"
+        if e.kind == "HEX":
+            if len(e.text) - 2 != WIDTH // 4:
+                raise UserError(f"a {4 * (len(e.text) - 2)}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(e.text[2:], 16)), "word"
+        if e.kind == "BINARY":
+            if len(e.text) - 2 != WIDTH:
+                raise UserError(f"a {len(e.text) - 2}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(e.text[2:], 2)), "word"
+        name = _symbol(e)
+        if name in ("true", "false"):
+            return ("#t" if name == "true" else "#f"), "bool"
+        if name is not None and name in env:
+            return env[name]
+        if name is not None and name in self.functions and not self.functions[name].params:
+            f = self.functions[name]
+            return f"({f.machine})", f.result
+        raise UserError(f"unknown name {e.text!r}", e.pos)
+
+    def indexed_constant(self, e: SList) -> tuple[str, str]:
+        if len(e.items) == 3 and type(e.items[1]) is Atom and re.fullmatch(r"bv[0-9]+", e.items[1].text) \
+                and type(e.items[2]) is Atom and e.items[2].kind == "NUMERAL":
+            if int(e.items[2].text) != WIDTH:
+                raise UserError(f"a {e.items[2].text}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(e.items[1].text[2:])), "word"
+        raise UserError("unsupported indexed term: only (_ bvN 32) constants", e.pos)
+
+    def let(self, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        if len(e.items) != 3 or type(e.items[1]) is not SList:
+            raise UserError("expected (let ((name term) ...) body)", e.pos)
+        inner = dict(env)
+        bindings = []
+        for b in e.items[1].items:  # parallel: every term is read in the outer scope
+            if type(b) is not SList or len(b.items) != 2 or _symbol(b.items[0]) is None:
+                raise UserError("expected a binding (name term)", b.pos)
+            text, sort = self.term(b.items[1], env)
+            name = f"sygus-{next(self.fresh)}"
+            bindings.append(f"({name} {text})")
+            inner[_symbol(b.items[0]) or ""] = (name, sort)
+        body, sort = self.term(e.items[2], inner)
+        return f"(let ({' '.join(bindings)}) {body})", sort
+
+    def call(self, f: Function, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        if f.body is None:
+            raise UserError(f"{f.name}, the function to synthesize, cannot be used in a definition", e.pos)
+        args = [self.term(a, env) for a in e.items[1:]]
+        if len(args) != len(f.params):
+            raise UserError(f"{f.name} takes {len(f.params)} argument(s), got {len(args)}", e.pos)
+        for (_, sort), (_, want), arg in zip(args, f.params, e.items[1:]):
+            if sort != want:
+                raise UserError(f"{f.name} takes {sort_name(want)} here, got {sort_name(sort)}", arg.pos)
+        return f"({f.machine}{''.join(' ' + t for t, _ in args)})", f.result
+
+
+def sort_name(t: str) -> str:
+    return {"word": "(_ BitVec 32)", "int": "Int", "bool": "Bool"}[t]
+
+
+RESERVED = frozenset(BASE) | SPECIAL_FORMS | {"solve", "check", "else"}
+
+
+def machine_name(name: str) -> str:
+    """A SyGuS symbol as a name of the machine language: kept if it is one and is not taken
+    by a primitive or a form, else spelled `sygus-<letters>` with a hex code per other
+    character."""
+    if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_\-]*", name) and name not in RESERVED and not name.startswith("sygus-"):
+        return name
+    return "sygus-" + "".join(c if c.isalnum() else f"x{ord(c):x}" for c in name)
+
+
+# --- the problem --------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    source: str
+    logic: str | None = None
+    functions: dict[str, Function] = field(default_factory=dict)
+    target: Function | None = None
+    variables: dict[str, tuple[str, Pos]] = field(default_factory=dict)
+    constraints: list[SList] = field(default_factory=list)
+    checked: bool = False
+    lifetime: int = DEFAULT_LIFETIME
+    share: Fraction = DEFAULT_SHARE
+    int_range: tuple[int, int] = DEFAULT_INT_RANGE
+
+
+def read_problem(text: str, source: str) -> Problem:
+    problem = Problem(source)
+    read_directives(text, source, problem)
+    for command in read_smtlib(text, source):
+        if type(command) is not SList or not command.items or _symbol(command.items[0]) is None:
+            raise UserError(f"expected a command (name ...); {SUPPORTED}", command.pos)
+        name = _symbol(command.items[0])
+        if problem.checked:
+            raise UserError("a command after check-synth", command.pos)
+        if name == "set-logic":
+            logic = _symbol(command.items[1]) if len(command.items) == 2 else None
+            if logic not in LOGICS:
+                raise UserError(f"logic {logic!r}: supported logics are {', '.join(sorted(LOGICS))}", command.pos)
+            problem.logic = logic
+        elif name in ("set-option", "set-info"):
+            continue
+        elif name == "define-fun":
+            f = read_function(command, with_body=True)
+            problem.functions[f.name] = f
+        elif name == "synth-fun":
+            if problem.target is not None:
+                raise UserError("a second synth-fun: one function to synthesize is supported", command.pos)
+            if len(command.items) > 4:
+                raise UserError("a grammar for the function to synthesize is not supported yet: remove it to "
+                                "search the whole language", command.items[4].pos)
+            problem.target = read_function(command, with_body=False)
+            problem.functions[problem.target.name] = problem.target
+        elif name == "declare-var":
+            if len(command.items) != 3 or _symbol(command.items[1]) is None:
+                raise UserError("expected (declare-var name sort)", command.pos)
+            problem.variables[_symbol(command.items[1]) or ""] = (sort_of(command.items[2]), command.pos)
+        elif name == "constraint":
+            if len(command.items) != 2 or type(command.items[1]) is not SList:
+                raise UserError("expected (constraint term)", command.pos)
+            problem.constraints.append(command.items[1])
+        elif name == "check-synth":
+            problem.checked = True
+        else:
+            raise UserError(f"unsupported command {name!r}; {SUPPORTED}", command.pos)
+    end = Pos(source, text.count("\n") + 1, 1)
+    if problem.target is None:
+        raise UserError(f"no synth-fun: {SUPPORTED}", end)
+    if not problem.checked:
+        raise UserError("no (check-synth)", end)
+    return problem
+
+
+DIRECTIVE = re.compile(r";\s*godelmachine:\s*(.*)")
+
+
+def read_directives(text: str, source: str, problem: Problem) -> None:
+    """`; godelmachine: lifetime N`, `search-share P Q` and `int-range LO HI` comments."""
+    for number, line in enumerate(text.split("\n"), 1):
+        match = DIRECTIVE.match(line.strip())
+        if match is None:
+            continue
+        pos = Pos(source, number, line.index(";") + 1)
+        words = match.group(1).split()
+        try:
+            values = [int(w) for w in words[1:]]
+        except ValueError:
+            raise UserError("a godelmachine directive takes integers", pos) from None
+        if words[:1] == ["lifetime"] and len(values) == 1 and values[0] > 0:
+            problem.lifetime = values[0]
+        elif words[:1] == ["search-share"] and len(values) == 2 and 0 <= values[0] < values[1]:
+            problem.share = Fraction(values[0], values[1])
+        elif words[:1] == ["int-range"] and len(values) == 2 and values[0] <= values[1]:
+            problem.int_range = (values[0], values[1])
+        else:
+            raise UserError("expected ; godelmachine: lifetime N | search-share P Q (0 <= P < Q) | int-range LO HI",
+                            pos)
+
+
+def read_function(command: SList, with_body: bool) -> Function:
+    kind = "define-fun" if with_body else "synth-fun"
+    if len(command.items) < 4 or _symbol(command.items[1]) is None or type(command.items[2]) is not SList:
+        raise UserError(f"expected ({kind} name ((param sort) ...) sort{' body' if with_body else ''})", command.pos)
+    if with_body and len(command.items) != 5:
+        raise UserError("expected (define-fun name ((param sort) ...) sort body)", command.pos)
+    name = _symbol(command.items[1]) or ""
+    params = []
+    for p in command.items[2].items:
+        if type(p) is not SList or len(p.items) != 2 or _symbol(p.items[0]) is None:
+            raise UserError("expected a parameter (name sort)", p.pos)
+        params.append((_symbol(p.items[0]) or "", sort_of(p.items[1])))
+    if len({p for p, _ in params}) != len(params):
+        raise UserError(f"{name} names a parameter twice", command.items[2].pos)
+    return Function(name, machine_name(name), params, sort_of(command.items[3]),
+                    command.items[4] if with_body else None, command.pos)
+
+
+def reference_call(problem: Problem) -> tuple[Function, list[str]]:
+    """The constraint (= (f x ...) (ref x ...)): the reference and the variables, in f's order."""
+    target = problem.target
+    assert target is not None
+    end = Pos(problem.source, 1, 1)
+    if len(problem.constraints) != 1:
+        raise UserError(f"{len(problem.constraints)} constraints: one (= (f x ...) (ref x ...)) is supported",
+                        problem.constraints[1].pos if problem.constraints else end)
+    (c,) = problem.constraints
+    shape = f"the constraint must read (= ({target.name} x ...) (ref x ...)) with a define-fun ref"
+    if len(c.items) != 3 or _symbol(c.items[0]) != "=" or not all(type(s) is SList and s.items for s in c.items[1:]):
+        raise UserError(shape, c.pos)
+    sides = [s for s in c.items[1:] if type(s) is SList]
+    heads = [_symbol(s.items[0]) for s in sides]
+    if heads[1] == target.name:
+        sides.reverse()
+        heads.reverse()
+    call, reference = sides
+    if heads[0] != target.name or heads[1] not in problem.functions or heads[1] == target.name:
+        raise UserError(shape, c.pos)
+    ref = problem.functions[heads[1]]
+    names = [_symbol(a) for a in call.items[1:]]
+    if names != [_symbol(a) for a in reference.items[1:]] or any(n not in problem.variables for n in names):
+        raise UserError(f"{shape}: both sides applied to the same declared variables", c.pos)
+    if len(set(names)) != len(names) or len(names) != len(target.params):
+        raise UserError(f"{target.name} must be applied to {len(target.params)} distinct declared variables", call.pos)
+    for n, (_, sort) in zip(names, target.params):
+        if problem.variables[n or ""][0] != sort:
+            raise UserError(f"{n} is a {sort_name(problem.variables[n or ''][0])}, {target.name} takes a "
+                            f"{sort_name(sort)} there", call.pos)
+    if [s for _, s in ref.params] != [s for _, s in target.params] or ref.result != target.result:
+        raise UserError(f"{ref.name} and {target.name} must have the same sorts", ref.pos)
+    return ref, [n or "" for n in names]
+
+
+def task_text(problem: Problem, name: str) -> str:
+    """The problem as a task file of the machine (docs/tasks.md), its solver the reference."""
+    ref, variables = reference_call(problem)
+    translator = Translator(problem.functions)
+    definitions = [translator.definition(f) for f in problem.functions.values() if f.body is not None]
+    names = [machine_name(v) for v in variables]
+    types = [problem.variables[v][0] for v in variables]
+    marginals = []
+    for n, t in zip(names, types):
+        if t == "word":
+            marginals.append(f"(uniform-word {n})")
+        elif t == "int":
+            marginals.append(f"(uniform-int {n} {problem.int_range[0]} {problem.int_range[1]})")
+        else:
+            marginals.append(f"(finite {n} (1 2 #t) (1 2 #f))")
+    args = " ".join(names)
+    helpers = "\n    ".join(definitions)
+    target = problem.target
+    assert target is not None
+    share = problem.share
+    return (
+        f"(task {name}\n"
+        f"  (description |SyGuS: synthesize {target.name} equal to {ref.name} ({problem.source})|)\n"
+        f"  (lifetime {problem.lifetime})\n"
+        f"  (search-share {share.numerator} {share.denominator})\n"
+        f"  (instance ({' '.join(f'({n} {t})' for n, t in zip(names, types))}) (product {' '.join(marginals)}))\n"
+        f"  (solver\n    (define (solve {args}) ({ref.machine} {args}))\n    {helpers})\n"
+        f"  (reward exact\n    (define (check {args} r) (= r ({ref.machine} {args})))\n    {helpers})\n"
+        f"  (outputs {target.result})\n"
+        f"  (initial-reward 1))\n"
+    )
+
+
+def task_name(path: Path) -> str:
+    stem = re.sub(r"[^a-zA-Z0-9\-]", "-", path.stem).strip("-") or "problem"
+    return f"sygus-{stem}" if not stem[0].isalpha() else stem
+
+
+__all__ = ["read_problem", "task_text", "task_name", "read_smtlib", "Problem", "OPERATIONS", "machine_name"]
