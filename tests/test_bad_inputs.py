@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import REPO, gm
+from godelmachine.machine.sygus import OPERATIONS
 from godelmachine.machine.task import builtin_tasks, technique_names
 
 
@@ -31,6 +32,11 @@ class Case:
     first_line: str
     files: dict[str, str | bytes] = field(default_factory=dict)
     stdout: tuple[str, ...] = ()  # lines that stdout must hold
+
+
+SYGUS = ("(set-logic BV)\n(define-fun ref ((x (_ BitVec 32))) (_ BitVec 32) (bvneg x))\n"
+         "(synth-fun f ((x (_ BitVec 32))) (_ BitVec 32))\n(declare-var x (_ BitVec 32))\n"
+         "(constraint (= (f x) (ref x)))\n(check-synth)\n")
 
 
 def task(body: str, name: str = "tiny") -> str:
@@ -136,6 +142,15 @@ PROGRAMS = [
 TASK_FILES = [
     Case("task: missing section", ("run", "nolife.task"), 2, "nolife.task:1:1: error: the task has no (lifetime ...) section",
          {"nolife.task": f"(task tiny\n{GOOD})\n"}),
+    Case("sygus: a width other than 32", ("run", "width.sl"), 2,
+         "width.sl:4:16: error: bit-vectors of width 16: only (_ BitVec 32) is supported",
+         {"width.sl": SYGUS.replace("(declare-var x (_ BitVec 32))", "(declare-var x (_ BitVec 16))")}),
+    Case("sygus: an unsupported operation", ("run", "op.sl"), 2,
+         "op.sl:2:52: error: unsupported operation 'bvsmod'; supported: SyGuS-IF 2.1 with logic BV, LIA or both, "
+         "define-fun references, one synth-fun over (_ BitVec 32), Int and Bool without a grammar, declare-var, "
+         "one constraint (= (f x ...) (ref x ...)), check-synth; operations: " + ", ".join(
+             [*OPERATIONS, "=", "distinct", "ite", "-"]),
+         {"op.sl": SYGUS.replace("(bvneg x)", "(bvsmod x x)")}),
     Case("task: unknown section", ("run", "section.task"), 2,
          "section.task:2:3: error: unknown section 'bogus'; expected one of description, lifetime, search-share, "
          "instance, solver, reward, initial-reward, techniques, environment, outputs",

@@ -78,24 +78,42 @@ def _parser() -> Lark:
 def read_smtlib(text: str, source: str) -> list[SExpr]:
     """The S-expressions of `text`; a UserError names the spot of a syntax error."""
     remember_source(source, text)
-    depth = 0
-    line, col = 1, 1
-    for ch in text:  # parentheses checked first, so that the message points at the one at fault
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise UserError("a ')' with no '(' before it", Pos(source, line, col))
-        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
+    _scan_parentheses(text, source)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
-        what = "a '(' that is never closed" if token is not None and token.type == "$END" else \
-            f"unexpected {str(token)!r}" if token is not None else "unexpected character"
+        what = f"unexpected {str(token)!r}" if token is not None else "unexpected character"
         raise UserError(what, Pos(source, exc.line, exc.column)) from None
     return [_convert(child, source) for child in tree.children]
+
+
+def _scan_parentheses(text: str, source: str) -> None:
+    """A ')' with no '(' or a '(' never closed, found before lark so that the message points at
+    the parenthesis itself (comments, strings and |quoted| symbols skipped)."""
+    opened: list[Pos] = []
+    line, col, i = 1, 1, 0
+    closers = {";": "\n", '"': '"', "|": "|"}
+    while i < len(text):
+        ch = text[i]
+        if ch in closers:  # skip to the end of the comment, string or quoted symbol
+            end = text.find(closers[ch], i + 1)
+            end = len(text) if end < 0 else end
+            skipped = text[i:end]
+            line += skipped.count("\n")
+            col = len(skipped) - skipped.rfind("\n") if "\n" in skipped else col + len(skipped)
+            i = end
+            continue
+        if ch == "(":
+            opened.append(Pos(source, line, col))
+        elif ch == ")":
+            if not opened:
+                raise UserError("unexpected ')' with no '(' to close", Pos(source, line, col))
+            opened.pop()
+        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
+        i += 1
+    if opened:
+        raise UserError("this '(' is never closed", opened[0])
 
 
 def _convert(node: Tree | Token, source: str) -> SExpr:
