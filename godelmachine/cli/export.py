@@ -1,4 +1,5 @@
-"""`log export --smt2`: every obligation a log's proofs rest on, as standalone SMT-LIB scripts.
+"""`log export --smt2`: every obligation a log's proofs rest on, as standalone SMT-LIB scripts;
+`log export --sygus`: each switch of a run on a SyGuS problem as a solution.
 
 The certificates are replayed by a fresh kernel (as `log verify` does), and each `smt` node's
 query is written exactly as the kernel sends it to the solver: the premises (definitions
@@ -7,13 +8,17 @@ unfolded), then the goal's negation, then (check-sat). `unsat` means the node is
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from godelmachine.errors import UserError
+from godelmachine.lang.program import Program
 from godelmachine.logic.certificates import derivation
 from godelmachine.logic.kernel import Theorem, smt_query
 from godelmachine.logic.smt import to_smt2
 from godelmachine.logic.terms import smtlib
+from godelmachine.machine import sygus
+from godelmachine.machine.records import read_records
 
 
 def export_smt2(log: Path, directory: Path) -> list[Path]:
@@ -37,4 +42,40 @@ def export_smt2(log: Path, directory: Path) -> list[Path]:
             written.append(path)
 
     verify_log(log, on_switch=write)
+    return written
+
+
+def export_sygus(log: Path, directory: Path) -> list[Path]:
+    """Each switch that changed the solver of a run on a SyGuS problem, as the problem's
+    solution `(define-fun f ...)` in `switch-N.sl` (a switch whose solver has no SyGuS term,
+    such as a loop, is named in a comment in place of the define-fun)."""
+    records = read_records(log)
+    header = records[0]
+    task_file = Path(str(header.get("task_file", "")))
+    if task_file.suffix != ".sl":
+        raise UserError(f"{log}: the run's task {task_file} is not a SyGuS problem (.sl)")
+    try:
+        text = task_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{task_file}: cannot be read ({exc})") from None
+    if hashlib.sha256(text.encode()).hexdigest() != header.get("task_sha256"):
+        raise UserError(f"{task_file} has changed since the run (its SHA-256 differs from the log's header)")
+    problem = sygus.read_problem(text, str(task_file))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{directory}: cannot make the directory ({exc.strerror})") from None
+    written: list[Path] = []
+    switches = [r for r in records if r["type"] == "switch"]
+    for n, record in enumerate(switches, 1):
+        if record["after"] == record["before"]:
+            continue
+        comment = f"; {log}: switch {n} at clock {record['clock']}, by {record['technique']}\n"
+        try:
+            body = sygus.solution(Program.from_source(record["after"]), problem)
+        except sygus.Unwritable as why:
+            body = f"; no SyGuS term for this solver: {why}"
+        path = directory / f"switch-{n}.sl"
+        path.write_text(comment + body + "\n", encoding="utf-8")
+        written.append(path)
     return written

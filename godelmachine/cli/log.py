@@ -203,16 +203,24 @@ def plot_command(
 @log_app.command("export")
 def export_command(
     log: Path = typer.Argument(..., help="A rewrite log."),
-    smt2: Path = typer.Option(..., "--smt2", help="The directory to write the .smt2 files into."),
+    smt2: Optional[Path] = typer.Option(None, "--smt2", help="The directory to write the .smt2 files into."),
+    sygus: Optional[Path] = typer.Option(None, "--sygus", help="The directory to write each switch's SyGuS solution "
+                                      "into (a run on a .sl problem)."),
     as_json: bool = typer.Option(False, "--json", help="Print the files written as JSON."),
 ) -> None:
     """Every SMT obligation of every proof in the log as a standalone .smt2 file (unsat means
-    proved), as the kernel sent it to Z3; z3 and cvc5 read them from the command line."""
-    from godelmachine.cli.export import export_smt2
+    proved), as the kernel sent it to Z3, which z3 and cvc5 read from the command line; or,
+    for a run on a SyGuS problem, each switch's solver as a solution (define-fun f ...)."""
+    from godelmachine.cli.export import export_smt2, export_sygus
 
+    if (smt2 is None) == (sygus is None):
+        raise UserError("give one of --smt2 DIR and --sygus DIR")
     records_of(log)
-    written = export_smt2(log, smt2)
+    directory = smt2 if smt2 is not None else sygus
+    assert directory is not None
+    written = export_smt2(log, directory) if smt2 is not None else export_sygus(log, directory)
     if as_json:
-        emit_json({"log": str(log), "directory": str(smt2), "files": [str(p) for p in written]})
+        emit_json({"log": str(log), "directory": str(directory), "files": [str(p) for p in written]})
     else:
-        typer.echo(f"wrote {len(written)} obligation(s) to {smt2}/")
+        what = "obligation(s)" if smt2 is not None else "solution(s)"
+        typer.echo(f"wrote {len(written)} {what} to {directory}/")

@@ -38,7 +38,9 @@ from lark.exceptions import UnexpectedInput
 
 from godelmachine.errors import Pos, UserError, remember_source
 from godelmachine.lang.primitives import BASE
-from godelmachine.lang.syntax import SPECIAL_FORMS
+from godelmachine.lang.program import Program
+from godelmachine.lang.syntax import SPECIAL_FORMS, Call, If, Let, Lit, PrimCall, Var
+from godelmachine.lang.values import Word
 from godelmachine.resources import grammar_text
 
 LOGICS = frozenset({"BV", "QF_BV", "LIA", "QF_LIA", "BVLIA", "QF_BVLIA", "ALL"})
@@ -566,4 +568,90 @@ def task_name(path: Path) -> str:
     return f"sygus-{stem}" if not stem[0].isalpha() else stem
 
 
-__all__ = ["read_problem", "task_text", "task_name", "read_smtlib", "Problem", "OPERATIONS", "machine_name"]
+
+
+# --- solutions: a solver of the machine as a SyGuS define-fun -----------------------------
+
+SOLUTION_OPERATIONS = {
+    "w+": "bvadd", "w-": "bvsub", "w*": "bvmul", "wand": "bvand", "wor": "bvor", "wxor": "bvxor",
+    "wnot": "bvnot", "wneg": "bvneg", "wudiv": "bvudiv", "wurem": "bvurem",
+    "wult": "bvult", "wule": "bvule", "wslt": "bvslt", "wsle": "bvsle",
+    "+": "+", "-": "-", "*": "*", "div": "div", "mod": "mod", "neg": "-", "abs": "abs",
+    "<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "not": "not",
+}
+SHIFTS = {"wshl": "bvshl", "wshr": "bvlshr", "wsar": "bvashr"}
+
+
+class Unwritable(Exception):
+    """A solver that SyGuS-IF's BV and LIA logics cannot express (a loop, a closure, a
+    conversion between words and integers)."""
+
+
+def solution(program: Program, problem: Problem) -> str:
+    """`(define-fun f ((x S) ...) R body)`: the solver's `solve`, with the definitions it calls
+    inlined (each call's arguments bound by let), over f's own parameter names. Where the
+    machine's solver does not trap it answers as this term does under SMT-LIB's semantics
+    (`wudiv` by zero traps in the machine, and a shift's amount outside [0, 31] too); the proof
+    of a switch says the new solver traps on no instance where the reference does not."""
+    target = problem.target
+    assert target is not None
+    solve = program.lookup("solve")
+    if len(solve.params) != len(target.params):
+        raise Unwritable(f"solve takes {len(solve.params)} argument(s), {target.name} {len(target.params)}")
+    fresh = itertools.count(1)
+    env = {p: name for p, (name, _) in zip(solve.params, target.params)}
+    body = _smt(solve.body, env, program, ("solve",), fresh)
+    formals = " ".join(f"({name} {sort_name(sort)})" for name, sort in target.params)
+    return f"(define-fun {target.name} ({formals}) {sort_name(target.result)}\n  {body})"
+
+
+def _smt(e: object, env: dict[str, str], program: Program, calls: tuple[str, ...], fresh: "itertools.count[int]") -> str:
+    def go(x: object, scope: dict[str, str] = env) -> str:
+        return _smt(x, scope, program, calls, fresh)
+
+    if type(e) is Lit:
+        v = e.value
+        if type(v) is bool:
+            return "true" if v else "false"
+        if type(v) is Word:
+            return word_literal(v.bits)
+        if type(v) is int:
+            return str(v) if v >= 0 else f"(- {-v})"
+        raise Unwritable(f"the constant {v!r}")
+    if type(e) is Var:
+        return env[e.name]
+    if type(e) is If:
+        return f"(ite {go(e.test)} {go(e.then)} {go(e.other)})"
+    if type(e) is Let:
+        name = f"v{next(fresh)}"
+        return f"(let (({name} {go(e.value)})) {go(e.body, {**env, e.name: name})})"
+    if type(e) is PrimCall:
+        name = e.prim.name
+        if name in SHIFTS:
+            amount = e.args[1]
+            if type(amount) is Lit and type(amount.value) is int and 0 <= amount.value < WIDTH:
+                shift = f"(_ bv{amount.value} {WIDTH})"
+            elif type(amount) is PrimCall and amount.prim.name == "word->int":
+                shift = go(amount.args[0])
+            else:
+                raise Unwritable(f"{name} by an integer amount that is not a constant")
+            return f"({SHIFTS[name]} {go(e.args[0])} {shift})"
+        if name in ("min", "max"):
+            a, b = go(e.args[0]), go(e.args[1])
+            return f"(ite ({'<=' if name == 'min' else '>='} {a} {b}) {a} {b})"
+        if name not in SOLUTION_OPERATIONS:
+            raise Unwritable(f"the primitive {name}")
+        return f"({SOLUTION_OPERATIONS[name]}{''.join(' ' + go(a) for a in e.args)})"
+    if type(e) is Call:
+        if e.name in calls:
+            raise Unwritable(f"the recursive call of {e.name}")
+        d = program.lookup(e.name)
+        names = [f"v{next(fresh)}" for _ in d.params]
+        bindings = " ".join(f"({n} {go(a)})" for n, a in zip(names, e.args))
+        inner = _smt(d.body, dict(zip(d.params, names)), program, (*calls, e.name), fresh)
+        return f"(let ({bindings}) {inner})" if names else inner
+    raise Unwritable(f"a {type(e).__name__.lower()} form (loops, closures and their calls have no SyGuS term)")
+
+
+__all__ = ["read_problem", "task_text", "task_name", "read_smtlib", "Problem", "OPERATIONS", "machine_name", "solution",
+           "Unwritable"]
