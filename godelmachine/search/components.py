@@ -124,6 +124,8 @@ def synthesize(params: Sequence[str], examples: Sequence[tuple[tuple[Word, ...],
                 solver.add(z3.Implies(is_k, b == 0))
             if not c.shift:
                 solver.add(z3.Implies(is_k, amounts[j] == 0))
+            else:  # a shift by 0 is the argument itself: no line
+                solver.add(z3.Implies(is_k, amounts[j] != 0))
     top_op = choice("top") if boolean else None
     top_reads = (choice("ta"), choice("tb"))
     n_values = n_params + n_word_lines
