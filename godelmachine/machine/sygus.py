@@ -29,19 +29,16 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput
-
-from godelmachine.errors import Pos, UserError, remember_source
+from godelmachine.errors import Pos, UserError
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.program import Program
+from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.lang.syntax import SPECIAL_FORMS, Call, If, Let, Lit, PrimCall, Var
 from godelmachine.lang.values import Word
-from godelmachine.resources import grammar_text
+from godelmachine.logic.smtlib import read_sexprs, symbol_of
 
 LOGICS = frozenset({"BV", "QF_BV", "LIA", "QF_LIA", "BVLIA", "QF_BVLIA", "ALL"})
 DEFAULT_LIFETIME = 5_000_000
@@ -53,102 +50,29 @@ SUPPORTED = ("supported: SyGuS-IF 2.1 with logic BV, LIA or both, define-fun ref
              "(= (f x ...) (ref x ...)), check-synth")
 
 
-# --- S-expressions with positions --------------------------------------------------------
+# --- S-expressions: the axiom files' SMT-LIB reader (godelmachine/logic/smtlib.py) ----------
 
 
-@dataclass(frozen=True)
-class Atom:
-    kind: str  # HEX | BINARY | DECIMAL | NUMERAL | STRING | QUOTED | KEYWORD | SYMBOL
-    text: str
-    pos: Pos
-
-
-@dataclass(frozen=True)
-class SList:
-    items: tuple["SExpr", ...]
-    pos: Pos
-
-
-SExpr = Union[Atom, SList]
-
-
-@cache
-def _parser() -> Lark:
-    return Lark(grammar_text("smtlib.lark"), parser="lalr", propagate_positions=True)
-
-
-def read_smtlib(text: str, source: str) -> list[SExpr]:
-    """The S-expressions of `text`; a UserError names the spot of a syntax error."""
-    remember_source(source, text)
-    _scan_parentheses(text, source)
-    try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as exc:
-        token = getattr(exc, "token", None)
-        what = f"unexpected {str(token)!r}" if token is not None else "unexpected character"
-        raise UserError(what, Pos(source, exc.line, exc.column)) from None
-    return [_convert(child, source) for child in tree.children]
-
-
-def _scan_parentheses(text: str, source: str) -> None:
-    """A ')' with no '(' or a '(' never closed, found before lark so that the message points at
-    the parenthesis itself (comments, strings and |quoted| symbols skipped)."""
-    opened: list[Pos] = []
-    line, col, i = 1, 1, 0
-    closers = {";": "\n", '"': '"', "|": "|"}
-    while i < len(text):
-        ch = text[i]
-        if ch in closers:  # skip to the end of the comment, string or quoted symbol
-            end = text.find(closers[ch], i + 1)
-            end = len(text) if end < 0 else end
-            skipped = text[i:end]
-            line += skipped.count("\n")
-            col = len(skipped) - skipped.rfind("\n") if "\n" in skipped else col + len(skipped)
-            i = end
-            continue
-        if ch == "(":
-            opened.append(Pos(source, line, col))
-        elif ch == ")":
-            if not opened:
-                raise UserError("unexpected ')' with no '(' to close", Pos(source, line, col))
-            opened.pop()
-        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
-        i += 1
-    if opened:
-        raise UserError("this '(' is never closed", opened[0])
-
-
-def _convert(node: Tree | Token, source: str) -> SExpr:
-    if isinstance(node, Token):
-        return Atom(node.type, str(node), Pos(source, node.line or 0, node.column or 0))
-    if node.data == "atom":
-        return _convert(node.children[0], source)
-    pos = Pos(source, node.meta.line, node.meta.column) if not node.meta.empty else Pos(source, 0, 0)
-    return SList(tuple(_convert(c, source) for c in node.children), pos)
-
-
-def _symbol(e: SExpr) -> str | None:
-    if type(e) is Atom and e.kind == "SYMBOL":
-        return e.text
-    if type(e) is Atom and e.kind == "QUOTED":
-        return e.text[1:-1]
-    return None
+def _atom(e: SNode, kind: str) -> str | None:
+    """The text of an atom of `kind` (num, hex, bin, sym, ...), else None."""
+    return e.value.text if type(e) is SAtom and e.value.kind == kind else None
 
 
 # --- sorts and terms ----------------------------------------------------------------------
 
 
-def sort_of(e: SExpr) -> str:
+def sort_of(e: SNode) -> str:
     """A SyGuS sort as a machine type: word, int or bool."""
-    if _symbol(e) == "Int":
+    if symbol_of(e) == "Int":
         return "int"
-    if _symbol(e) == "Bool":
+    if symbol_of(e) == "Bool":
         return "bool"
-    if type(e) is SList and len(e.items) == 3 and _symbol(e.items[0]) == "_" and _symbol(e.items[1]) == "BitVec":
+    if type(e) is SList and len(e.items) == 3 and symbol_of(e.items[0]) == "_" and symbol_of(e.items[1]) == "BitVec":
         width = e.items[2]
-        if type(width) is Atom and width.kind == "NUMERAL" and int(width.text) == WIDTH:
+        digits = _atom(width, "num")
+        if digits is not None and int(digits) == WIDTH:
             return "word"
-        raise UserError(f"bit-vectors of width {getattr(width, 'text', '?')}: only (_ BitVec 32) is supported", e.pos)
+        raise UserError(f"bit-vectors of width {digits or '?'}: only (_ BitVec 32) is supported", e.pos)
     raise UserError("unsupported sort: expected (_ BitVec 32), Int or Bool", e.pos)
 
 
@@ -223,7 +147,7 @@ class Function:
     machine: str  # its name in the machine language
     params: list[tuple[str, str]]  # (SyGuS name, type)
     result: str
-    body: SExpr | None  # None for the function to synthesize
+    body: SNode | None  # None for the function to synthesize
     pos: Pos
 
 
@@ -244,18 +168,17 @@ class Translator:
             raise UserError(f"the body of {f.name} is a {sort}, but {f.name} returns a {f.result}", f.body.pos)
         return f"(define ({f.machine} {' '.join(names[p] for p, _ in f.params)}) {text})"
 
-    def term(self, e: SExpr, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
-        if type(e) is Atom:
+    def term(self, e: SNode, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        if type(e) is SAtom:
             return self.atom(e, env)
         if not e.items:
             raise UserError("an empty application", e.pos)
         head = e.items[0]
         if type(head) is SList:
-            if len(head.items) == 3 and _symbol(head.items[0]) == "_" and type(head.items[1]) is Atom \
-                    and head.items[1].text.startswith("bv"):
+            if len(head.items) == 3 and symbol_of(head.items[0]) == "_" and (symbol_of(head.items[1]) or "").startswith("bv"):
                 raise UserError("an indexed operation applied: unsupported (only (_ bvN 32) constants)", head.pos)
             raise UserError("expected an operation name", head.pos)
-        name = _symbol(head)
+        name = symbol_of(head)
         args = e.items[1:]
         if name == "_":
             return self.indexed_constant(e)
@@ -315,18 +238,19 @@ class Translator:
             return f"(= {texts[0]} {texts[1]})", "bool"
         return self.bound(texts, lambda a: f"(and {' '.join(f'(= {x} {y})' for x, y in zip(a, a[1:]))})"), "bool"
 
-    def atom(self, e: Atom, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
-        if e.kind == "NUMERAL":
-            return e.text, "int"
-        if e.kind == "HEX":
-            if len(e.text) - 2 != WIDTH // 4:
-                raise UserError(f"a {4 * (len(e.text) - 2)}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(e.text[2:], 16)), "word"
-        if e.kind == "BINARY":
-            if len(e.text) - 2 != WIDTH:
-                raise UserError(f"a {len(e.text) - 2}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(e.text[2:], 2)), "word"
-        name = _symbol(e)
+    def atom(self, e: SAtom, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        kind, text = e.value.kind, e.value.text
+        if kind == "num":
+            return text, "int"
+        if kind == "hex":
+            if len(text) - 2 != WIDTH // 4:
+                raise UserError(f"a {4 * (len(text) - 2)}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(text[2:], 16)), "word"
+        if kind == "bin":
+            if len(text) - 2 != WIDTH:
+                raise UserError(f"a {len(text) - 2}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(text[2:], 2)), "word"
+        name = symbol_of(e)
         if name in ("true", "false"):
             return ("#t" if name == "true" else "#f"), "bool"
         if name is not None and name in env:
@@ -334,14 +258,14 @@ class Translator:
         if name is not None and name in self.functions and not self.functions[name].params:
             f = self.functions[name]
             return f"({f.machine})", f.result
-        raise UserError(f"unknown name {e.text!r}", e.pos)
+        raise UserError(f"unknown name {text!r}", e.pos)
 
     def indexed_constant(self, e: SList) -> tuple[str, str]:
-        if len(e.items) == 3 and type(e.items[1]) is Atom and re.fullmatch(r"bv[0-9]+", e.items[1].text) \
-                and type(e.items[2]) is Atom and e.items[2].kind == "NUMERAL":
-            if int(e.items[2].text) != WIDTH:
-                raise UserError(f"a {e.items[2].text}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(e.items[1].text[2:])), "word"
+        value, width = (symbol_of(e.items[1]), _atom(e.items[2], "num")) if len(e.items) == 3 else (None, None)
+        if value is not None and re.fullmatch(r"bv[0-9]+", value) and width is not None:
+            if int(width) != WIDTH:
+                raise UserError(f"a {width}-bit constant: only 32-bit vectors are supported", e.pos)
+            return word_literal(int(value[2:])), "word"
         raise UserError("unsupported indexed term: only (_ bvN 32) constants", e.pos)
 
     def let(self, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -350,12 +274,12 @@ class Translator:
         inner = dict(env)
         bindings = []
         for b in e.items[1].items:  # parallel: every term is read in the outer scope
-            if type(b) is not SList or len(b.items) != 2 or _symbol(b.items[0]) is None:
+            if type(b) is not SList or len(b.items) != 2 or symbol_of(b.items[0]) is None:
                 raise UserError("expected a binding (name term)", b.pos)
             text, sort = self.term(b.items[1], env)
             name = f"sygus-{next(self.fresh)}"
             bindings.append(f"({name} {text})")
-            inner[_symbol(b.items[0]) or ""] = (name, sort)
+            inner[symbol_of(b.items[0]) or ""] = (name, sort)
         body, sort = self.term(e.items[2], inner)
         return f"(let ({' '.join(bindings)}) {body})", sort
 
@@ -407,14 +331,14 @@ class Problem:
 def read_problem(text: str, source: str) -> Problem:
     problem = Problem(source)
     read_directives(text, source, problem)
-    for command in read_smtlib(text, source):
-        if type(command) is not SList or not command.items or _symbol(command.items[0]) is None:
+    for command in read_sexprs(text, source):
+        if type(command) is not SList or not command.items or symbol_of(command.items[0]) is None:
             raise UserError(f"expected a command (name ...); {SUPPORTED}", command.pos)
-        name = _symbol(command.items[0])
+        name = symbol_of(command.items[0])
         if problem.checked:
             raise UserError("a command after check-synth", command.pos)
         if name == "set-logic":
-            logic = _symbol(command.items[1]) if len(command.items) == 2 else None
+            logic = symbol_of(command.items[1]) if len(command.items) == 2 else None
             if logic not in LOGICS:
                 raise UserError(f"logic {logic!r}: supported logics are {', '.join(sorted(LOGICS))}", command.pos)
             problem.logic = logic
@@ -432,9 +356,9 @@ def read_problem(text: str, source: str) -> Problem:
             problem.target = read_function(command, with_body=False)
             problem.functions[problem.target.name] = problem.target
         elif name == "declare-var":
-            if len(command.items) != 3 or _symbol(command.items[1]) is None:
+            if len(command.items) != 3 or symbol_of(command.items[1]) is None:
                 raise UserError("expected (declare-var name sort)", command.pos)
-            problem.variables[_symbol(command.items[1]) or ""] = (sort_of(command.items[2]), command.pos)
+            problem.variables[symbol_of(command.items[1]) or ""] = (sort_of(command.items[2]), command.pos)
         elif name == "constraint":
             if len(command.items) != 2 or type(command.items[1]) is not SList:
                 raise UserError("expected (constraint term)", command.pos)
@@ -479,16 +403,16 @@ def read_directives(text: str, source: str, problem: Problem) -> None:
 
 def read_function(command: SList, with_body: bool) -> Function:
     kind = "define-fun" if with_body else "synth-fun"
-    if len(command.items) < 4 or _symbol(command.items[1]) is None or type(command.items[2]) is not SList:
+    if len(command.items) < 4 or symbol_of(command.items[1]) is None or type(command.items[2]) is not SList:
         raise UserError(f"expected ({kind} name ((param sort) ...) sort{' body' if with_body else ''})", command.pos)
     if with_body and len(command.items) != 5:
         raise UserError("expected (define-fun name ((param sort) ...) sort body)", command.pos)
-    name = _symbol(command.items[1]) or ""
+    name = symbol_of(command.items[1]) or ""
     params = []
     for p in command.items[2].items:
-        if type(p) is not SList or len(p.items) != 2 or _symbol(p.items[0]) is None:
+        if type(p) is not SList or len(p.items) != 2 or symbol_of(p.items[0]) is None:
             raise UserError("expected a parameter (name sort)", p.pos)
-        params.append((_symbol(p.items[0]) or "", sort_of(p.items[1])))
+        params.append((symbol_of(p.items[0]) or "", sort_of(p.items[1])))
     if len({p for p, _ in params}) != len(params):
         raise UserError(f"{name} names a parameter twice", command.items[2].pos)
     return Function(name, machine_name(name), params, sort_of(command.items[3]),
@@ -505,10 +429,10 @@ def reference_call(problem: Problem) -> tuple[Function, list[str]]:
                         problem.constraints[1].pos if problem.constraints else end)
     (c,) = problem.constraints
     shape = f"the constraint must read (= ({target.name} x ...) (ref x ...)) with a define-fun ref"
-    if len(c.items) != 3 or _symbol(c.items[0]) != "=" or not all(type(s) is SList and s.items for s in c.items[1:]):
+    if len(c.items) != 3 or symbol_of(c.items[0]) != "=" or not all(type(s) is SList and s.items for s in c.items[1:]):
         raise UserError(shape, c.pos)
     sides = [s for s in c.items[1:] if type(s) is SList]
-    heads = [_symbol(s.items[0]) for s in sides]
+    heads = [symbol_of(s.items[0]) for s in sides]
     if heads[1] == target.name:
         sides.reverse()
         heads.reverse()
@@ -516,8 +440,8 @@ def reference_call(problem: Problem) -> tuple[Function, list[str]]:
     if heads[0] != target.name or heads[1] not in problem.functions or heads[1] == target.name:
         raise UserError(shape, c.pos)
     ref = problem.functions[heads[1]]
-    names = [_symbol(a) for a in call.items[1:]]
-    if names != [_symbol(a) for a in reference.items[1:]] or any(n not in problem.variables for n in names):
+    names = [symbol_of(a) for a in call.items[1:]]
+    if names != [symbol_of(a) for a in reference.items[1:]] or any(n not in problem.variables for n in names):
         raise UserError(f"{shape}: both sides applied to the same declared variables", c.pos)
     if len(set(names)) != len(names) or len(names) != len(target.params):
         raise UserError(f"{target.name} must be applied to {len(target.params)} distinct declared variables", call.pos)
@@ -653,5 +577,5 @@ def _smt(e: object, env: dict[str, str], program: Program, calls: tuple[str, ...
     raise Unwritable(f"a {type(e).__name__.lower()} form (loops, closures and their calls have no SyGuS term)")
 
 
-__all__ = ["read_problem", "task_text", "task_name", "read_smtlib", "Problem", "OPERATIONS", "machine_name", "solution",
+__all__ = ["read_problem", "task_text", "task_name", "Problem", "OPERATIONS", "machine_name", "solution",
            "Unwritable"]
