@@ -17,6 +17,7 @@ from godelmachine.machine.task import load_task
 from godelmachine.search import cegis
 from godelmachine.search.components import library, synthesize
 from godelmachine.search.synthesis import TRAP, datum, operations
+from helpers import synthesize_in_cut_trials
 
 RNG = random.Random(11)
 WORDS = [Word(RNG.getrandbits(32) >> RNG.randrange(33)) for _ in range(300)]
@@ -135,31 +136,7 @@ def test_the_generator_reaches_straight_line_programs_after_its_enumeration(lowe
     assert queries and sum(charged) > sum(queries)  # every query's units are on the clock
     whole = sum(charged)
 
-    class TrialOver(Exception):
-        pass
-
-    memo: dict = {}
-    paid, trials, again = 0, 0, None
-    while again is None:
-        left = [30_000]
-        trials += 1
-
-        def charge(n: int) -> None:
-            nonlocal paid
-            paid += n
-            left[0] -= n
-            if left[0] < 0:
-                raise TrialOver()
-
-        def cut_runner(program, name, args, fast=True):
-            outcome = run(program, name, args, budget=1_000_000, fast=fast)
-            charge(outcome.steps)
-            return outcome
-
-        try:
-            again = cegis.synthesize(task.solver, dist, task.types, kernel, cut_runner, charge, memo)
-        except TrialOver:
-            continue
+    again, trials, paid = synthesize_in_cut_trials(task, kernel, 30_000)
     assert [show(sp["definitions"][0]) for sp in again] == [show(body)]
     assert trials > 1 and whole <= paid <= 1.3 * whole, (trials, whole, paid)
 

@@ -23,6 +23,7 @@ from godelmachine.machine.task import load_task
 from godelmachine.search.cegis import check, infer_types, synthesize, targets, wrapped_helper
 from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.synthesis import TRAP, Enumerator, datum, productions, shared
+from helpers import synthesize_in_cut_trials
 
 RNG = random.Random(7)
 WORDS = [(Word(RNG.getrandbits(32) >> RNG.randrange(32)),) for _ in range(24)]
@@ -210,31 +211,7 @@ def test_a_search_cut_off_by_the_end_of_a_trial_goes_on_in_the_next_and_is_paid_
     whole = synthesize(task.solver, dist, task.types, kernel, runner, charged.append)
     once = sum(charged) + spent[0]
 
-    class TrialOver(Exception):
-        pass
-
-    memo: dict = {}
-    paid, trials, found = 0, 0, None
-    while found is None:
-        left = [10_000]
-        trials += 1
-
-        def charge(n: int) -> None:
-            nonlocal paid
-            paid += n
-            left[0] -= n
-            if left[0] < 0:
-                raise TrialOver()
-
-        def cut_runner(program, name, args, fast=True):
-            outcome = run(program, name, args, budget=1_000_000, fast=fast)
-            charge(outcome.steps)
-            return outcome
-
-        try:
-            found = synthesize(task.solver, dist, task.types, kernel, cut_runner, charge, memo)
-        except TrialOver:
-            continue
+    found, trials, paid = synthesize_in_cut_trials(task, kernel, 10_000)
     assert [sp["summary"] for sp in found] == [sp["summary"] for sp in whole]
     assert trials > 5 and once <= paid <= 1.2 * once, (trials, once, paid)
 
