@@ -17,7 +17,7 @@ from godelmachine.logic.certificates import derivation
 from godelmachine.logic.kernel import Theorem, smt_query
 from godelmachine.logic.smt import to_smt2
 from godelmachine.logic.terms import smtlib
-from godelmachine.machine import sygus
+from godelmachine.machine import sygus, sygus_grammar
 from godelmachine.machine.records import read_records
 
 
@@ -48,7 +48,8 @@ def export_smt2(log: Path, directory: Path) -> list[Path]:
 def export_sygus(log: Path, directory: Path) -> list[Path]:
     """Each switch that changed the solver of a run on a SyGuS problem, as the problem's
     solution `(define-fun f ...)` in `switch-N.sl` (a switch whose solver has no SyGuS term,
-    such as a loop, is named in a comment in place of the define-fun)."""
+    such as a loop, is named in a comment in place of the define-fun). With a grammar, the
+    solution is spelled as the grammar derives it."""
     records = read_records(log)
     header = records[0]
     task_file = Path(str(header.get("task_file", "")))
@@ -61,6 +62,7 @@ def export_sygus(log: Path, directory: Path) -> list[Path]:
     if hashlib.sha256(text.encode()).hexdigest() != header.get("task_sha256"):
         raise UserError(f"{task_file} has changed since the run (its SHA-256 differs from the log's header)")
     problem = sygus.read_problem(text, str(task_file))
+    grammar = sygus_grammar.read_grammar(problem)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -71,10 +73,15 @@ def export_sygus(log: Path, directory: Path) -> list[Path]:
         if record["after"] == record["before"]:
             continue
         comment = f"; {log}: switch {n} at clock {record['clock']}, by {record['technique']}\n"
-        try:
-            body = sygus.solution(Program.from_source(record["after"]), problem)
-        except sygus.Unwritable as why:
-            body = f"; no SyGuS term for this solver: {why}"
+        after = Program.from_source(record["after"])
+        if grammar is not None:  # spelled as the grammar derives it
+            spelled, why = sygus_grammar.in_grammar(after, problem, grammar)
+            body = spelled or f"; not in the problem's grammar: {why}"
+        else:
+            try:
+                body = sygus.solution(after, problem)
+            except sygus.Unwritable as exc:
+                body = f"; no SyGuS term for this solver: {exc}"
         path = directory / f"switch-{n}.sl"
         path.write_text(comment + body + "\n", encoding="utf-8")
         written.append(path)

@@ -154,7 +154,7 @@ class Machine:
     def search_constants(self) -> RunConstants:
         """What the proof searcher knows of the run, for the whole run."""
         return RunConstants(self.kernel, self.task.types, self.task.expected_reward, self.empirical_sample,
-                            self.mode, self.lemmas, self.programs)
+                            self.mode, self.lemmas, self.programs, self.task.space)
 
     def epoch(self) -> Epoch:
         """What the proof searcher searches from, until the next switch."""

@@ -3,7 +3,8 @@
 Supported: a problem whose specification is a reference function. `set-logic` BV, LIA or
 their combination (BV, QF_BV, LIA, QF_LIA, BVLIA, ALL; any `set-option` and `set-info` are
 read past); `define-fun` for the reference and its helpers; one `synth-fun` over 32-bit
-vectors, integers and booleans, without a grammar; `declare-var`; one `constraint`
+vectors, integers and booleans, with or without a grammar (a grammar restricts the rewrites:
+godelmachine/machine/sygus_grammar.py); `declare-var`; one `constraint`
 `(= (f x ...) (ref x ...))` (either side) over distinct declared variables; `check-synth`.
 
 The task it makes: instances are uniform over the variables' sorts, in the order `f` takes
@@ -17,7 +18,7 @@ say otherwise; the techniques are the default set.
 SMT-LIB semantics are kept exactly: `bvudiv` by zero is all ones and `bvurem` by zero is the
 dividend, a shift by 32 or more gives 0 (`bvashr`: the sign), `bvugt` and the other mirrored
 comparisons swap their arguments, `let` binds in parallel, `div` and `mod` are Euclidean (as
-the machine's are). Anything else (another logic, another width, a grammar, several
+the machine's are). Anything else (another logic, another width, several
 functions or constraints, an operation outside the list in `OPERATIONS`) gets an error at its
 position that says what is supported. tests/test_sygus.py checks the translation against Z3's
 evaluation of the reference on 1,000 inputs per problem.
@@ -46,7 +47,7 @@ DEFAULT_SHARE = Fraction(1, 2)
 DEFAULT_INT_RANGE = (-1000, 1000)
 WIDTH = 32
 SUPPORTED = ("supported: SyGuS-IF 2.1 with logic BV, LIA or both, define-fun references, one synth-fun "
-             "over (_ BitVec 32), Int and Bool without a grammar, declare-var, one constraint "
+             "over (_ BitVec 32), Int and Bool with or without a grammar, declare-var, one constraint "
              "(= (f x ...) (ref x ...)), check-synth")
 
 
@@ -320,6 +321,7 @@ class Problem:
     logic: str | None = None
     functions: dict[str, Function] = field(default_factory=dict)
     target: Function | None = None
+    synth_fun: SList | None = None  # the synth-fun command (its grammar: godelmachine/machine/sygus_grammar.py)
     variables: dict[str, tuple[str, Pos]] = field(default_factory=dict)
     constraints: list[SList] = field(default_factory=list)
     checked: bool = False
@@ -350,10 +352,8 @@ def read_problem(text: str, source: str) -> Problem:
         elif name == "synth-fun":
             if problem.target is not None:
                 raise UserError("a second synth-fun: one function to synthesize is supported", command.pos)
-            if len(command.items) > 4:
-                raise UserError("a grammar for the function to synthesize is not supported yet: remove it to "
-                                "search the whole language", command.items[4].pos)
             problem.target = read_function(command, with_body=False)
+            problem.synth_fun = command
             problem.functions[problem.target.name] = problem.target
         elif name == "declare-var":
             if len(command.items) != 3 or symbol_of(command.items[1]) is None:

@@ -56,7 +56,8 @@ from godelmachine.logic.axioms import Distribution, load_axioms
 from godelmachine.logic.kernel import term_value
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
 from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
-from godelmachine.machine import sygus
+from godelmachine.machine import sygus, sygus_grammar
+from godelmachine.search.space import SearchSpace
 
 TYPES = ("int", "word", "bool")
 CHECK_BUDGET = 1_000_000  # steps for each of the solver's answers that check_outputs looks at
@@ -102,6 +103,7 @@ class Task:
     output_types: tuple[str, ...] = ("int",)  # the types of the solver's output, as the reward rule takes it
     environment_files: list[Path] = field(default_factory=list)
     reward_pos: Pos | None = None  # where the reward section is, for errors about the rule
+    space: SearchSpace | None = None  # the programs a switch may make (a SyGuS grammar's), None: any
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -327,7 +329,9 @@ def sygus_task(path: Path, text: str) -> Task:
     problem = sygus.read_problem(text, str(path))
     generated = sygus.task_text(problem, sygus.task_name(path))
     task = TaskReader(f"{path} (as a task)", path).read(generated)
-    return dataclasses.replace(task, path=str(path), text=text)
+    grammar = sygus_grammar.read_grammar(problem)
+    space = sygus_grammar.search_space(problem, grammar) if grammar is not None else None
+    return dataclasses.replace(task, path=str(path), text=text, space=space)
 
 
 class TaskReader:

@@ -103,6 +103,8 @@ def verify_log(path: Path, solver: str = "z3", on_switch: Callable[[int, Theorem
                 raise VerifyFailed("the code before the switch is not the code after the previous one")
             if record["after"] != after.source() or Fraction(record["share_after"]) != new_share:
                 raise VerifyFailed("the switchprog applied to the code before does not give the code after")
+            if task.space is not None and after is not program and (why := task.space.admits(after)) is not None:
+                raise VerifyFailed(f"the code after the switch is outside {task.space.description}: {why}")
             if record["switch_cost"] != cost:
                 raise VerifyFailed(f"the switchprog costs {cost} steps, not the {record['switch_cost']} logged")
             readings = record["readings"]

@@ -30,7 +30,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from godelmachine.lang.primitives import BASE
+from godelmachine.lang.primitives import BASE, PrimitiveTable
 from godelmachine.lang.program import Program
 from godelmachine.lang.syntax import Call, For, GlobalRef, If, Let, Lit, PrimCall, Var, children
 from godelmachine.lang.values import show, type_name
@@ -40,6 +40,7 @@ from godelmachine.search import components
 from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
 from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
+from godelmachine.search.space import SearchSpace
 from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
 from godelmachine.search.tactics import support_condition
 
@@ -166,7 +167,7 @@ def wrapped_helper(program: Program) -> str | None:
 
 def synthesize(program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
                runner: Runner, charge: Callable[[int], None], memo: dict[Any, Any] | None = None,
-               left: Callable[[], int] | None = None) -> list[Switchprog]:
+               left: Callable[[], int] | None = None, space: SearchSpace | None = None) -> list[Switchprog]:
     """Proposals for the solver's definitions, in Levin order across them: every definition's
     enumeration is taken one level of description length further in turn, and the first level
     at which some definition has a checked proposal gives the proposals (cheapest first). An
@@ -177,11 +178,16 @@ def synthesize(program: Program, distribution: Distribution, types: tuple[str, .
 
     With `memo` (the proof searcher's cache for this solver), a search that a trial's end cut
     off is kept there and goes on in the next trial where it stopped (OOPS's way rather than
-    Levin's restart): its work is charged once, to the trial that did it."""
+    Levin's restart): its work is charged once, to the trial that did it.
+
+    With `space` (a task's restriction of its rewrites, godelmachine/search/space.py) only the
+    primitives it allows are enumerated or given to the components' sketch."""
     key = ("synthesis", program.digest)
     state = memo.get(key) if memo is not None else None
     if state is None:
-        state = Synthesis(program, distribution, types, kernel, runner, charge, left)
+        table = BASE if space is None else PrimitiveTable({n: p for n, p in BASE.items() if n in space.primitives})
+        conditionals = space is None or space.conditionals
+        state = Synthesis(program, distribution, types, kernel, runner, charge, left, table, conditionals)
         if memo is not None:
             memo[key] = state
     else:
@@ -193,8 +199,10 @@ class Synthesis:
     """The searches for one solver's definitions and the level they have reached together."""
 
     def __init__(self, program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
-                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
-        searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge, left)
+                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None,
+                 table: PrimitiveTable = BASE, conditionals: bool = True) -> None:
+        searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge, left,
+                                 table, conditionals)
                     for t in targets(program, distribution, types)]
         self.searches = [s for s in searches if not s.done]
         self.level = LEVEL_STEP
@@ -228,8 +236,10 @@ class TargetSearch:
     the component stage has all the time."""
 
     def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
-                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None) -> None:
+                 runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None,
+                 table: PrimitiveTable = BASE, conditionals: bool = True) -> None:
         self.program, self.target, self.distribution = program, target, distribution
+        self.table = table
         self.kernel, self.runner, self.charge, self.left = kernel, runner, charge, left
         self.done = True
         answers = [runner(program, target.name, args) for args in target.inputs]
@@ -242,9 +252,9 @@ class TargetSearch:
         (self.result,) = kinds
         self.old_cost = sum(a.steps for a in answers)
         self.owed = 0
-        self.enumerator = Enumerator(BASE, list(zip(target.params, target.types)), target.inputs,
+        self.enumerator = Enumerator(table, list(zip(target.params, target.types)), target.inputs,
                                      constants=literals(program.lookup(target.name).body), charge=self.owe,
-                                     result=self.result)
+                                     exclude=() if conditionals else ("if",), result=self.result)
         self.tried: set[str] = set()
         self.refuted = 0
         self.done = False
@@ -370,8 +380,8 @@ class TargetSearch:
         """For a definition of words (one to three word parameters, a word or boolean answer):
         the component library, and the first examples, spread over the tests (CEGIS adds the
         tests a program fails, then the kernel's counterexamples)."""
-        self.words = components.library(BASE, uses=frozenset(operators(self.program.lookup(self.target.name).body)))
-        self.top = components.library(BASE, result="bool") if self.result == "bool" else []
+        self.words = components.library(self.table, uses=frozenset(operators(self.program.lookup(self.target.name).body)))
+        self.top = components.library(self.table, result="bool") if self.result == "bool" else []
         self.lines_open = set(self.target.types) == {"word"} and self.result in ("word", "bool")
         self.asked: dict[int, int] = {}  # program length -> the largest budget Z3 answered unknown within
         self.settled: set[int] = set()  # lengths with no program (unsat) or given up (unknown at LINES_RLIMIT)

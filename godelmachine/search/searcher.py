@@ -64,6 +64,7 @@ from godelmachine.logic.terms import INT, Le, app, mk, real
 from godelmachine.search import tactics, techniques
 from godelmachine.search.clock import Budget, Clock, OutOfBudget
 from godelmachine.search.obligations import Solver
+from godelmachine.search.space import SearchSpace
 from godelmachine.search.tactics import SwitchContext
 
 TECHNIQUES = techniques.FOLDER
@@ -102,6 +103,7 @@ class RunConstants:
     # every program set as a switchprog's, by digest: the machine's switch records look up here
     # the programs a certificate mentions
     programs: dict[str, Program] = field(default_factory=dict)
+    space: SearchSpace | None = None  # the programs the task lets it switch to (None: any)
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,9 @@ class Searcher:
             new_program = self.rule(switchprog).apply(epoch.solver)
         except InvalidSwitchprog as exc:
             return make_list(["invalid", str(exc)])
+        space = constants.space
+        if space is not None and new_program is not epoch.solver and (why := space.admits(new_program)) is not None:
+            return make_list(["invalid", f"outside {space.description}: {why}"])
         switchprog["summary"] = self.summaries.get(show(value), "a switchprog built by the technique")
         new_share = switchprog.get("share", epoch.share)
         types = constants.types
@@ -364,7 +369,7 @@ class Searcher:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
         kernel, types = self.constants.kernel, self.constants.types
         context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge,
-                                     self.cache, left)
+                                     self.cache, left, self.constants.space)
         return techniques.generate(kind, context)
 
     def refusal(self, rule: str, refused: Refused) -> Any:
