@@ -12,12 +12,21 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import adversarial, adversarial_doors, hackers_delight, interpreter, kernel_fuzz, synthesis, tasks
+from benchmarks import (
+    adversarial,
+    adversarial_doors,
+    hackers_delight,
+    interpreter,
+    kernel_fuzz,
+    sygus_bench,
+    synthesis,
+    tasks,
+)
 from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
           "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
-          "synthesis": synthesis}
+          "synthesis": synthesis, "sygus": sygus_bench}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

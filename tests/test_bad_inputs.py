@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import REPO, gm
-from godelmachine.machine.sygus import OPERATIONS
+from godelmachine.machine.sygus import OPERATION_NAMES
 from godelmachine.machine.task import builtin_tasks, technique_names
 
 
@@ -143,14 +143,18 @@ TASK_FILES = [
     Case("task: missing section", ("run", "nolife.task"), 2, "nolife.task:1:1: error: the task has no (lifetime ...) section",
          {"nolife.task": f"(task tiny\n{GOOD})\n"}),
     Case("sygus: a width other than 32", ("run", "width.sl"), 2,
-         "width.sl:4:16: error: bit-vectors of width 16: only (_ BitVec 32) is supported",
+         "width.sl:4:16: error: bit-vectors of width 16: only (_ BitVec 32) is supported for the function to "
+         "synthesize and its variables",
          {"width.sl": SYGUS.replace("(declare-var x (_ BitVec 32))", "(declare-var x (_ BitVec 16))")}),
     Case("sygus: an unsupported operation", ("run", "op.sl"), 2,
-         "op.sl:2:52: error: unsupported operation 'bvsmod'; supported: SyGuS-IF 2.1 with logic BV, LIA or both, "
-         "define-fun references, one synth-fun over (_ BitVec 32), Int and Bool without a grammar, declare-var, "
-         "one constraint (= (f x ...) (ref x ...)), check-synth; operations: " + ", ".join(
-             [*OPERATIONS, "=", "distinct", "ite", "-"]),
-         {"op.sl": SYGUS.replace("(bvneg x)", "(bvsmod x x)")}),
+         "op.sl:2:52: error: unsupported operation 'bvsaddo'; supported: SyGuS-IF 2.1 with logic BV, LIA or both, "
+         "define-fun references, one synth-fun over (_ BitVec 32), Int and Bool with or without a grammar, "
+         "declare-var, one constraint (= (f x ...) (ref x ...)), check-synth; operations: " + OPERATION_NAMES,
+         {"op.sl": SYGUS.replace("(bvneg x)", "(bvsaddo x x)")}),
+    Case("sygus: a grammar rule of the wrong sort", ("run", "rule.sl"), 2,
+         "rule.sl:4:42: error: a rule of Start ((_ BitVec 32)) makes a Bool",
+         {"rule.sl": SYGUS.replace("(_ BitVec 32))\n(declare-var",
+                                   "(_ BitVec 32)\n  ((Start (_ BitVec 32) (x (bvneg Start) (bvult x x)))))\n(declare-var")}),
     Case("task: unknown section", ("run", "section.task"), 2,
          "section.task:2:3: error: unknown section 'bogus'; expected one of description, lifetime, search-share, "
          "instance, solver, reward, initial-reward, techniques, environment, outputs",

@@ -37,6 +37,30 @@ REFERENCES = {
 (define-fun twice ((v {BV})) {BV} (bvmul v #x00000002))
 (define-fun ref ((x {BV}) (y {BV})) {BV}
   (let ((x y) (y x)) (ite (= x y) (twice x) (bvsub (twice x) y))))""", [("x", BV), ("y", BV)]),
+    "narrow-vectors": (f"""
+(define-fun low ((v (_ BitVec 8))) (_ BitVec 8) (bvadd (bvmul v #x03) (bvnot v) (bvneg v)))
+(define-fun ref ((x {BV}) (y {BV})) {BV}
+  (bvadd (concat ((_ extract 23 0) (bvor x y))
+                 (bvxor (low ((_ extract 7 0) x)) (bvashr ((_ extract 15 8) y) ((_ extract 7 0) x))
+                        (ite (bvslt ((_ extract 7 0) x) ((_ extract 7 0) y)) #x80 #b00000001)))
+         ((_ zero_extend 31) (bvredor (bvand x y)))
+         ((_ zero_extend 31) (bvcomp ((_ extract 0 0) x) ((_ extract 0 0) y)))
+         ((_ sign_extend 16) (bvudiv ((_ extract 15 0) x) ((_ extract 15 0) y)))
+         ((_ zero_extend 16) (bvurem ((_ extract 31 16) x) ((_ extract 15 0) y)))
+         ((_ zero_extend 24) (bvshl ((_ extract 7 0) y) ((_ extract 7 0) x)))
+         ((_ zero_extend 24) (bvlshr ((_ extract 7 0) x) ((_ extract 7 0) y)))
+         ((_ sign_extend 20) ((_ rotate_right 3) ((_ extract 11 0) x)))
+         ((_ rotate_left 5) y)
+         (ite (bvsge ((_ extract 3 0) x) ((_ extract 3 0) y)) (bvneg x) (bvnot y))
+         (ite (bvugt ((_ extract 3 0) x) (bvsub ((_ extract 3 0) y) #x1)) x #x00000000)))""",
+                       [("x", BV), ("y", BV)]),
+    "derived-operations": (f"""
+(define-fun ref ((x {BV}) (y {BV})) {BV}
+  (bvxor (bvsdiv x y) (bvsrem x y) (bvsmod y x) (bvnand x y) (bvnor x y) (bvxnor x y)
+         ((_ zero_extend 31) (bvredand (bvor x y)))
+         ((_ int2bv 32) (+ (bv2nat x) (* 3 (bv2nat y))))
+         ((_ zero_extend 24) (bvsdiv ((_ extract 7 0) x) ((_ extract 7 0) y)))
+         ((_ zero_extend 24) (bvsmod ((_ extract 7 0) x) ((_ extract 7 0) y)))))""", [("x", BV), ("y", BV)]),
     "integers": ("""
 (define-fun ref ((a Int) (b Int) (p Bool)) Int
   (ite p (+ (div a (ite (= b 0) 1 b)) (mod a 7) (abs (- b)))

@@ -16,12 +16,16 @@ the search share 1/2 unless `; godelmachine: lifetime N` or `; godelmachine: sea
 say otherwise; the techniques are the default set.
 
 SMT-LIB semantics are kept exactly: `bvudiv` by zero is all ones and `bvurem` by zero is the
-dividend, a shift by 32 or more gives 0 (`bvashr`: the sign), `bvugt` and the other mirrored
-comparisons swap their arguments, `let` binds in parallel, `div` and `mod` are Euclidean (as
-the machine's are). Anything else (another logic, another width, several
-functions or constraints, an operation outside the list in `OPERATIONS`) gets an error at its
-position that says what is supported. tests/test_sygus.py checks the translation against Z3's
-evaluation of the reference on 1,000 inputs per problem.
+dividend, a shift by the width or more gives 0 (`bvashr`: the sign), `bvugt` and the other
+mirrored comparisons swap their arguments, `let` binds in parallel, `div` and `mod` are
+Euclidean (as the machine's are). Inside a reference, vectors narrower than 32 bits
+(`bvredor`'s 1-bit result, `extract`, `concat`, the extensions) and the operations SMT-LIB
+defines from others (`bvsdiv`, `bvsrem`, `bvsmod`, `bvnand`, `bvcomp`, ...) are read as
+godelmachine/machine/sygus_bitvectors.py says; `bv2nat` and `int2bv` convert. Anything else
+(another logic, a width above 32 or an interface other than 32-bit vectors, integers and
+booleans, several functions or constraints, an operation outside those lists) gets an error at
+its position that says what is supported. tests/test_sygus.py checks the translation against
+Z3's evaluation of the reference on 1,000 inputs per problem.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.lang.syntax import SPECIAL_FORMS, Call, If, Let, Lit, PrimCall, Var
 from godelmachine.lang.values import Word
 from godelmachine.logic.smtlib import read_sexprs, symbol_of
+from godelmachine.machine.sygus_bitvectors import EXPANSIONS, NARROW, indexed, masked, sort_of_width, width_of
 
 LOGICS = frozenset({"BV", "QF_BV", "LIA", "QF_LIA", "BVLIA", "QF_BVLIA", "ALL"})
 DEFAULT_LIFETIME = 5_000_000
@@ -63,18 +68,28 @@ def _atom(e: SNode, kind: str) -> str | None:
 
 
 def sort_of(e: SNode) -> str:
-    """A SyGuS sort as a machine type: word, int or bool."""
+    """A SyGuS sort as a machine type: word (32 bits), bvN (a narrower vector, held in a word:
+    godelmachine/machine/sygus_bitvectors.py), int or bool."""
     if symbol_of(e) == "Int":
         return "int"
     if symbol_of(e) == "Bool":
         return "bool"
     if type(e) is SList and len(e.items) == 3 and symbol_of(e.items[0]) == "_" and symbol_of(e.items[1]) == "BitVec":
-        width = e.items[2]
-        digits = _atom(width, "num")
-        if digits is not None and int(digits) == WIDTH:
-            return "word"
-        raise UserError(f"bit-vectors of width {digits or '?'}: only (_ BitVec 32) is supported", e.pos)
-    raise UserError("unsupported sort: expected (_ BitVec 32), Int or Bool", e.pos)
+        digits = _atom(e.items[2], "num")
+        if digits is not None and 1 <= int(digits) <= WIDTH:
+            return sort_of_width(int(digits))
+        raise UserError(f"bit-vectors of width {digits or '?'}: only widths 1 to 32 are supported", e.pos)
+    raise UserError("unsupported sort: expected (_ BitVec N), Int or Bool", e.pos)
+
+
+def interface_sort(e: SNode) -> str:
+    """The sort of a parameter or result of the function to synthesize, or of a variable: a
+    narrower vector is refused there (an instance's words are 32 bits)."""
+    sort = sort_of(e)
+    if sort.startswith("bv"):
+        raise UserError(f"bit-vectors of width {sort[2:]}: only (_ BitVec 32) is supported for the function to "
+                        "synthesize and its variables", e.pos)
+    return sort
 
 
 def word_literal(bits: int) -> str:
@@ -142,6 +157,11 @@ OPERATIONS: dict[str, Operation] = {
 POLYMORPHIC = ("=", "distinct", "ite", "-")  # typed by their arguments
 
 
+OPERATION_NAMES = ", ".join([*OPERATIONS, *POLYMORPHIC, *EXPANSIONS, "concat", "bv2nat", "(_ extract i j)",
+                             "(_ zero_extend k)", "(_ sign_extend k)", "(_ rotate_left k)", "(_ rotate_right k)",
+                             "(_ int2bv n)"])
+
+
 @dataclass
 class Function:
     name: str  # the SyGuS name
@@ -176,9 +196,7 @@ class Translator:
             raise UserError("an empty application", e.pos)
         head = e.items[0]
         if type(head) is SList:
-            if len(head.items) == 3 and symbol_of(head.items[0]) == "_" and (symbol_of(head.items[1]) or "").startswith("bv"):
-                raise UserError("an indexed operation applied: unsupported (only (_ bvN 32) constants)", head.pos)
-            raise UserError("expected an operation name", head.pos)
+            return self.indexed_operation(head, e, env)
         name = symbol_of(head)
         args = e.items[1:]
         if name == "_":
@@ -192,9 +210,11 @@ class Translator:
         texts = [t for t, _ in typed]
         if name in POLYMORPHIC:
             return self.polymorphic(name or "", e, texts, sorts)
+        if name in EXPANSIONS or name in ("concat", "bv2nat") or (
+                name in NARROW and sorts and width_of(sorts[0]) not in (None, WIDTH)):
+            return self.bitvector(name or "", e, texts, sorts)
         if name not in OPERATIONS:
-            raise UserError(f"unsupported operation {name!r}; {SUPPORTED}; operations: "
-                            f"{', '.join([*OPERATIONS, *POLYMORPHIC])}", head.pos)
+            raise UserError(f"unsupported operation {name!r}; {SUPPORTED}; operations: {OPERATION_NAMES}", head.pos)
         op = OPERATIONS[name]
         wanted = op.args if isinstance(op.args, tuple) else (op.args,) * max(2, len(args))
         if len(args) != len(wanted) or (isinstance(op.args, str) and len(args) < 2):
@@ -206,6 +226,69 @@ class Translator:
         if not op.simple:
             return self.bound(texts, op.emit), op.result
         return op.emit(texts), op.result
+
+    def bitvector(self, name: str, e: SList, texts: list[str], sorts: list[str]) -> tuple[str, str]:
+        """An operation on vectors narrower than 32 bits, `concat`, `bv2nat`, or one SMT-LIB
+        defines from others (godelmachine/machine/sygus_bitvectors.py)."""
+        widths = [width_of(s) for s in sorts]
+        if not texts or None in widths:
+            raise UserError(f"{name} takes bit-vectors", e.pos)
+        w = widths[0] or WIDTH
+        if name == "bv2nat":
+            if len(texts) != 1:
+                raise UserError("bv2nat takes one bit-vector", e.pos)
+            return f"(word->int {texts[0]})", "int"
+        if name == "concat":
+            low = widths[1] if len(widths) == 2 else None
+            if low is None or w + low > WIDTH:
+                raise UserError("concat of two bit-vectors of at most 32 bits together is supported", e.pos)
+            return self.bound(texts, lambda a: f"(wor (wshl {a[0]} {low}) {a[1]})"), sort_of_width(w + low)
+        if len(set(widths)) != 1:
+            raise UserError(f"{name} takes bit-vectors of one width, got {', '.join(sort_name(s) for s in sorts)}", e.pos)
+        if name in EXPANSIONS:
+            arity, template = EXPANSIONS[name]
+            if len(texts) != arity:
+                raise UserError(f"{name} takes {arity} argument(s), got {len(texts)}", e.pos)
+            (definition,) = read_sexprs(template.format(zero=f"(_ bv0 {w})"), f"<SMT-LIB's definition of {name}>")
+            names = [f"sygus-{next(self.fresh)}" for _ in texts]
+            body, sort = self.term(definition, {v: (n, s) for v, n, s in zip("ab", names, sorts)})
+            bindings = " ".join(f"({n} {t})" for n, t in zip(names, texts))
+            return f"(let ({bindings}) {body})", sort
+        arity, result, emit = NARROW[name]
+        if (arity is not None and len(texts) != arity) or (arity is None and len(texts) < 2):
+            raise UserError(f"{name} takes {arity or 'two or more'} argument(s), got {len(texts)}", e.pos)
+        return self.bound(texts, lambda a: emit(a, w)), (sorts[0] if result == "same" else result)
+
+    def indexed_operation(self, head: SList, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        """((_ extract i j) a), ((_ zero_extend k) a), ((_ sign_extend k) a), ((_ rotate_left
+        k) a), ((_ rotate_right k) a), ((_ int2bv n) i)."""
+        name = symbol_of(head.items[1]) if len(head.items) >= 3 and symbol_of(head.items[0]) == "_" else None
+        indices = [_atom(i, "num") for i in head.items[2:]]
+        if name is None or None in indices:
+            raise UserError("expected an operation name or an indexed operation (_ name i ...)", head.pos)
+        numbers = [int(i or 0) for i in indices]
+        if len(e.items) != 2:
+            raise UserError(f"(_ {name} ...) takes one argument", e.pos)
+        text, sort = self.term(e.items[1], env)
+        if name == "int2bv" and len(numbers) == 1 and 1 <= numbers[0] <= WIDTH:
+            if sort != "int":
+                raise UserError("int2bv takes an integer", e.items[1].pos)
+            return masked(f"(word {text})", numbers[0]), sort_of_width(numbers[0])
+        w = width_of(sort)
+        if w is None:
+            raise UserError(f"(_ {name} ...) takes a bit-vector", e.items[1].pos)
+        made = ""
+
+        def emit(a: list[str]) -> str:
+            nonlocal made
+            found = indexed(name or "", numbers, a[0], w)
+            if isinstance(found, str):
+                raise UserError(f"unsupported indexed operation {found}; supported: extract, zero_extend, "
+                                "sign_extend, rotate_left, rotate_right, int2bv, within 32 bits", head.pos)
+            made = sort_of_width(found[1])
+            return found[0]
+
+        return self.bound([text], emit), made
 
     def bound(self, texts: list[str], emit: Emit) -> str:
         """emit(texts), each argument that is not an atom bound once by let."""
@@ -243,14 +326,11 @@ class Translator:
         kind, text = e.value.kind, e.value.text
         if kind == "num":
             return text, "int"
-        if kind == "hex":
-            if len(text) - 2 != WIDTH // 4:
-                raise UserError(f"a {4 * (len(text) - 2)}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(text[2:], 16)), "word"
-        if kind == "bin":
-            if len(text) - 2 != WIDTH:
-                raise UserError(f"a {len(text) - 2}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(text[2:], 2)), "word"
+        if kind in ("hex", "bin"):
+            bits = (len(text) - 2) * (4 if kind == "hex" else 1)
+            if not 1 <= bits <= WIDTH:
+                raise UserError(f"a {bits}-bit constant: vectors of 1 to 32 bits are supported", e.pos)
+            return word_literal(int(text[2:], 16 if kind == "hex" else 2)), sort_of_width(bits)
         name = symbol_of(e)
         if name in ("true", "false"):
             return ("#t" if name == "true" else "#f"), "bool"
@@ -264,10 +344,10 @@ class Translator:
     def indexed_constant(self, e: SList) -> tuple[str, str]:
         value, width = (symbol_of(e.items[1]), _atom(e.items[2], "num")) if len(e.items) == 3 else (None, None)
         if value is not None and re.fullmatch(r"bv[0-9]+", value) and width is not None:
-            if int(width) != WIDTH:
-                raise UserError(f"a {width}-bit constant: only 32-bit vectors are supported", e.pos)
-            return word_literal(int(value[2:])), "word"
-        raise UserError("unsupported indexed term: only (_ bvN 32) constants", e.pos)
+            if not 1 <= int(width) <= WIDTH:
+                raise UserError(f"a {width}-bit constant: vectors of 1 to 32 bits are supported", e.pos)
+            return word_literal(int(value[2:]) % (1 << int(width))), sort_of_width(int(width))
+        raise UserError("unsupported indexed term: only (_ bvN W) constants", e.pos)
 
     def let(self, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
         if len(e.items) != 3 or type(e.items[1]) is not SList:
@@ -297,6 +377,8 @@ class Translator:
 
 
 def sort_name(t: str) -> str:
+    if t.startswith("bv"):
+        return f"(_ BitVec {t[2:]})"
     return {"word": "(_ BitVec 32)", "int": "Int", "bool": "Bool"}[t]
 
 
@@ -358,7 +440,7 @@ def read_problem(text: str, source: str) -> Problem:
         elif name == "declare-var":
             if len(command.items) != 3 or symbol_of(command.items[1]) is None:
                 raise UserError("expected (declare-var name sort)", command.pos)
-            problem.variables[symbol_of(command.items[1]) or ""] = (sort_of(command.items[2]), command.pos)
+            problem.variables[symbol_of(command.items[1]) or ""] = (interface_sort(command.items[2]), command.pos)
         elif name == "constraint":
             if len(command.items) != 2 or type(command.items[1]) is not SList:
                 raise UserError("expected (constraint term)", command.pos)
@@ -412,10 +494,10 @@ def read_function(command: SList, with_body: bool) -> Function:
     for p in command.items[2].items:
         if type(p) is not SList or len(p.items) != 2 or symbol_of(p.items[0]) is None:
             raise UserError("expected a parameter (name sort)", p.pos)
-        params.append((symbol_of(p.items[0]) or "", sort_of(p.items[1])))
+        params.append((symbol_of(p.items[0]) or "", (sort_of if with_body else interface_sort)(p.items[1])))
     if len({p for p, _ in params}) != len(params):
         raise UserError(f"{name} names a parameter twice", command.items[2].pos)
-    return Function(name, machine_name(name), params, sort_of(command.items[3]),
+    return Function(name, machine_name(name), params, (sort_of if with_body else interface_sort)(command.items[3]),
                     command.items[4] if with_body else None, command.pos)
 
 
@@ -507,8 +589,8 @@ SHIFTS = {"wshl": "bvshl", "wshr": "bvlshr", "wsar": "bvashr"}
 
 
 class Unwritable(Exception):
-    """A solver that SyGuS-IF's BV and LIA logics cannot express (a loop, a closure, a
-    conversion between words and integers)."""
+    """A solver that SyGuS-IF's BV and LIA logics cannot express (a loop, a closure, a list,
+    a signed conversion)."""
 
 
 def solution(program: Program, problem: Problem) -> str:
@@ -577,5 +659,5 @@ def _smt(e: object, env: dict[str, str], program: Program, calls: tuple[str, ...
     raise Unwritable(f"a {type(e).__name__.lower()} form (loops, closures and their calls have no SyGuS term)")
 
 
-__all__ = ["read_problem", "task_text", "task_name", "Problem", "OPERATIONS", "machine_name", "solution",
+__all__ = ["read_problem", "task_text", "task_name", "Problem", "OPERATIONS", "OPERATION_NAMES", "machine_name", "solution",
            "Unwritable"]

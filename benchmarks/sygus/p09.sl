@@ -1,0 +1,17 @@
+; Hacker's Delight P09 (Gulwani et al., PLDI 2011): Absolute value function.
+; best-known: 3
+; reference: the naive specification of benchmarks/hackers_delight/p09.task, unrolled by benchmarks/sygus/make.py
+(set-logic BV)
+(define-fun spec ((x (_ BitVec 32))) (_ BitVec 32)
+  (ite (bvslt x #x00000000) (bvneg x) x))
+(synth-fun f ((x (_ BitVec 32))) (_ BitVec 32)
+  ((Start (_ BitVec 32)) (StartBool Bool))
+  ((Start (_ BitVec 32) (x #x00000000 #x00000001 #xffffffff (Constant (_ BitVec 32))
+      (bvnot Start) (bvneg Start) (bvand Start Start) (bvor Start Start) (bvxor Start Start)
+      (bvadd Start Start) (bvsub Start Start) (bvmul Start Start) (bvudiv Start Start) (bvurem Start Start)
+      (bvshl Start Start) (bvlshr Start Start) (bvashr Start Start) (ite StartBool Start Start)))
+   (StartBool Bool ((= Start Start) (bvult Start Start) (bvule Start Start) (bvslt Start Start) (bvsle Start Start)
+      (not StartBool) (and StartBool StartBool) (or StartBool StartBool)))))
+(declare-var x (_ BitVec 32))
+(constraint (= (f x) (spec x)))
+(check-synth)

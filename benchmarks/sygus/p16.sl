@@ -1,0 +1,18 @@
+; Hacker's Delight P16 (Gulwani et al., PLDI 2011): Compute the maximum of two integers.
+; best-known: 5
+; reference: the naive specification of benchmarks/hackers_delight/p16.task, unrolled by benchmarks/sygus/make.py
+(set-logic BV)
+(define-fun spec ((x (_ BitVec 32)) (y (_ BitVec 32))) (_ BitVec 32)
+  (ite (bvsle y x) x y))
+(synth-fun f ((x (_ BitVec 32)) (y (_ BitVec 32))) (_ BitVec 32)
+  ((Start (_ BitVec 32)) (StartBool Bool))
+  ((Start (_ BitVec 32) (x y #x00000000 #x00000001 #xffffffff (Constant (_ BitVec 32))
+      (bvnot Start) (bvneg Start) (bvand Start Start) (bvor Start Start) (bvxor Start Start)
+      (bvadd Start Start) (bvsub Start Start) (bvmul Start Start) (bvudiv Start Start) (bvurem Start Start)
+      (bvshl Start Start) (bvlshr Start Start) (bvashr Start Start) (ite StartBool Start Start)))
+   (StartBool Bool ((= Start Start) (bvult Start Start) (bvule Start Start) (bvslt Start Start) (bvsle Start Start)
+      (not StartBool) (and StartBool StartBool) (or StartBool StartBool)))))
+(declare-var x (_ BitVec 32))
+(declare-var y (_ BitVec 32))
+(constraint (= (f x y) (spec x y)))
+(check-synth)

@@ -1,0 +1,20 @@
+; Hacker's Delight P21 (Gulwani et al., PLDI 2011): Cycle through three values a, b, c: a -> b -> c -> a.
+; best-known: 10
+; reference: the naive specification of benchmarks/hackers_delight/p21.task, unrolled by benchmarks/sygus/make.py
+(set-logic BV)
+(define-fun spec ((x (_ BitVec 32)) (a (_ BitVec 32)) (b (_ BitVec 32)) (c (_ BitVec 32))) (_ BitVec 32)
+  (ite (= x a) b (ite (= x b) c a)))
+(synth-fun f ((x (_ BitVec 32)) (a (_ BitVec 32)) (b (_ BitVec 32)) (c (_ BitVec 32))) (_ BitVec 32)
+  ((Start (_ BitVec 32)) (StartBool Bool))
+  ((Start (_ BitVec 32) (x a b c #x00000000 #x00000001 #xffffffff (Constant (_ BitVec 32))
+      (bvnot Start) (bvneg Start) (bvand Start Start) (bvor Start Start) (bvxor Start Start)
+      (bvadd Start Start) (bvsub Start Start) (bvmul Start Start) (bvudiv Start Start) (bvurem Start Start)
+      (bvshl Start Start) (bvlshr Start Start) (bvashr Start Start) (ite StartBool Start Start)))
+   (StartBool Bool ((= Start Start) (bvult Start Start) (bvule Start Start) (bvslt Start Start) (bvsle Start Start)
+      (not StartBool) (and StartBool StartBool) (or StartBool StartBool)))))
+(declare-var x (_ BitVec 32))
+(declare-var a (_ BitVec 32))
+(declare-var b (_ BitVec 32))
+(declare-var c (_ BitVec 32))
+(constraint (= (f x a b c) (spec x a b c)))
+(check-synth)
