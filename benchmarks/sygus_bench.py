@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+
+from godelmachine.errors import UserError
 
 SUITE = Path(__file__).resolve().parent / "sygus"
 BUDGET = 60.0  # wall seconds per problem, for each tool
@@ -183,10 +186,16 @@ def measure_problem(path: Path, budget: float) -> dict[str, Any]:
     box: dict[str, Any] = {}
     thread = threading.Thread(target=lambda: box.update(cvc5=run_cvc5(path, budget)))
     thread.start()
-    machine = run_machine(path, budget)
+    try:
+        machine = run_machine(path, budget)
+    except UserError as exc:  # a problem the machine cannot read is a row that says so, not a lost suite
+        machine = {"solved": False, "size": None, "wall": None, "steps": None, "answer": f"error: {exc}"}
     thread.join()
-    return {"problem": path.stem, "best_known": best_known(path), "budget": budget,
-            "machine": machine, "cvc5": box["cvc5"]}
+    row = {"problem": path.stem, "best_known": best_known(path), "budget": budget, "machine": machine,
+           "cvc5": box["cvc5"]}
+    print(f"{path.stem}: machine {machine['solved']} {machine['size']} {machine['wall']} s, "
+          f"cvc5 {box['cvc5']['solved']} {box['cvc5']['size']} {box['cvc5']['wall']} s", file=sys.stderr, flush=True)
+    return row
 
 
 def measure(quick: bool = False) -> list[dict[str, Any]]:

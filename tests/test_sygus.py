@@ -235,6 +235,29 @@ def test_a_problem_outside_what_is_supported_gets_a_positioned_error(tmp_path, c
     assert says in error.message
 
 
+def test_a_reference_nested_past_the_machine_languages_limit_is_split_into_helpers(tmp_path):
+    """150 nested lets (the machine language nests 100 levels): the reference is read, split
+    into helpers, and answers as Z3 evaluates it."""
+    lets = "".join(f"(let ((x (bvadd (bvmul x #x00000003) #x{i:08x}))) " for i in range(150))
+    defs = f"(define-fun ref ((x {BV})) {BV} {lets}x{')' * 150})"
+    path = write(tmp_path, problem_text(defs, [("x", BV)], BV))
+    task = load_task(path)
+    assert "sygus-part-" in task.solver.source()
+    reference, (x,) = z3_reference(defs, [("x", BV)])
+    for v in (0, 1, 0xFFFFFFFF, 123456789):
+        expected = z3.simplify(z3.substitute(reference, (x, z3.BitVecVal(v, 32))))
+        assert run(task.solver, "solve", (Word(v),), budget=1_000_000).value.bits == expected.as_long()
+
+
+def test_a_reference_too_deep_even_in_helpers_gets_a_positioned_error(tmp_path):
+    """One operation of 150 operands nests 150 levels in the machine language whatever is split."""
+    defs = f"(define-fun ref ((x {BV})) {BV} (bvadd {' '.join(['x'] * 150)}))"
+    path = write(tmp_path, problem_text(defs, [("x", BV)], BV))
+    with pytest.raises(UserError, match="nests deeper than the machine language's 100 levels") as caught:
+        load_task(path)
+    assert caught.value.pos is not None and caught.value.pos.line == 3
+
+
 def test_directives_set_the_lifetime_share_and_integer_range(tmp_path):
     defs = "(define-fun ref ((a Int)) Int (+ a 1))"
     extra = "; godelmachine: lifetime 12345\n; godelmachine: search-share 1 4\n; godelmachine: int-range -3 9\n"

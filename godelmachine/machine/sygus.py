@@ -176,9 +176,16 @@ class Translator:
     """SyGuS terms to machine-language text, typed as they go; a term outside the supported
     operations gets a positioned error."""
 
-    def __init__(self, functions: dict[str, Function]) -> None:
+    def __init__(self, functions: dict[str, Function], hoist: int | None = None) -> None:
         self.functions = functions
         self.fresh = itertools.count(1)
+        # With `hoist`, a term `hoist` levels inside a definition becomes a helper of its own
+        # (`sygus-part-N`, over the bound names it uses): the machine language nests at most
+        # MAX_NESTING levels, and SMT-LIB's chains of lets go deeper (task_text's caller
+        # tries smaller depths until the task reads).
+        self.hoist = hoist
+        self.depth = 0
+        self.parts: list[str] = []
 
     def definition(self, f: Function) -> str:
         names = {p: f"{machine_name(p)}" for p, _ in f.params}
@@ -192,6 +199,30 @@ class Translator:
     def term(self, e: SNode, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
         if type(e) is SAtom:
             return self.atom(e, env)
+        if self.hoist is None:
+            return self.application(e, env)
+        if self.depth >= self.hoist:
+            return self.part(e, env)
+        self.depth += 1
+        try:
+            return self.application(e, env)
+        finally:
+            self.depth -= 1
+
+    def part(self, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        """`e` as a call of a new helper whose parameters are the bound names it uses."""
+        outer, self.depth = self.depth, 0
+        try:
+            text, sort = self.application(e, env)
+        finally:
+            self.depth = outer
+        used = set(re.findall(r"[^\s()]+", text))
+        params = sorted({name for name, _ in env.values() if name in used})
+        name = f"sygus-part-{len(self.parts) + 1}"
+        self.parts.append(f"(define ({name} {' '.join(params)}) {text})")
+        return f"({name} {' '.join(params)})", sort
+
+    def application(self, e: SList, env: dict[str, tuple[str, str]]) -> tuple[str, str]:
         if not e.items:
             raise UserError("an empty application", e.pos)
         head = e.items[0]
@@ -536,11 +567,16 @@ def reference_call(problem: Problem) -> tuple[Function, list[str]]:
     return ref, [n or "" for n in names]
 
 
-def task_text(problem: Problem, name: str) -> str:
-    """The problem as a task file of the machine (docs/tasks.md), its solver the reference."""
+HOIST_DEPTHS = (None, 24, 12, 6, 3, 1)  # tried in turn by load_task until the task reads
+
+
+def task_text(problem: Problem, name: str, hoist: int | None = None) -> str:
+    """The problem as a task file of the machine (docs/tasks.md), its solver the reference
+    (with `hoist`, split into helpers; see Translator)."""
     ref, variables = reference_call(problem)
-    translator = Translator(problem.functions)
+    translator = Translator(problem.functions, hoist)
     definitions = [translator.definition(f) for f in problem.functions.values() if f.body is not None]
+    definitions += translator.parts
     names = [machine_name(v) for v in variables]
     types = [problem.variables[v][0] for v in variables]
     marginals = []

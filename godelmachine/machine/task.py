@@ -51,7 +51,7 @@ from godelmachine.lang.compiler import FastAbort, FastBudget, compiled
 from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
-from godelmachine.lang.values import Nil, Pair, Trap, Word, show
+from godelmachine.lang.values import MAX_NESTING, Nil, Pair, Trap, Word, show
 from godelmachine.logic.axioms import Distribution, load_axioms
 from godelmachine.logic.kernel import term_value
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
@@ -327,8 +327,18 @@ def sygus_task(path: Path, text: str) -> Task:
     """A SyGuS-IF problem (godelmachine/machine/sygus.py) as the task it makes: its digest is
     the problem's text, and errors in the problem name the problem's lines."""
     problem = sygus.read_problem(text, str(path))
-    generated = sygus.task_text(problem, sygus.task_name(path))
-    task = TaskReader(f"{path} (as a task)", path).read(generated)
+    task = None
+    for hoist in sygus.HOIST_DEPTHS:  # split deep references into helpers only where they need it
+        generated = sygus.task_text(problem, sygus.task_name(path), hoist)
+        try:
+            task = TaskReader(f"{path} (as a task)", path).read(generated)
+            break
+        except UserError as exc:
+            if not exc.message.startswith(("nesting deeper than", "expression nested more than")):
+                raise
+    if task is None:
+        raise UserError(f"the reference nests deeper than the machine language's {MAX_NESTING} levels, even split "
+                        "into helpers", sygus.reference_call(problem)[0].pos)
     grammar = sygus_grammar.read_grammar(problem)
     space = sygus_grammar.search_space(problem, grammar) if grammar is not None else None
     return dataclasses.replace(task, path=str(path), text=text, space=space)
