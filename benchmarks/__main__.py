@@ -18,6 +18,7 @@ from benchmarks import (
     hackers_delight,
     interpreter,
     kernel_fuzz,
+    startup,
     sygus_bench,
     synthesis,
     tasks,
@@ -26,7 +27,7 @@ from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
           "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
-          "synthesis": synthesis, "sygus": sygus_bench}
+          "synthesis": synthesis, "sygus": sygus_bench, "startup": startup}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

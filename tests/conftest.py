@@ -20,6 +20,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Runs load the axiom files a user installed with `godelmachine axioms add`; the tests (and the
 # command lines they start) must see none but their own.
 os.environ["GODELMACHINE_AXIOMS"] = tempfile.mkdtemp(prefix="godelmachine-axioms-")
+# Likewise the axiom checks' cache (godelmachine/logic/axiom_cache.py): the tests' own, empty at
+# the start of each worker, never the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="godelmachine-cache-")
 
 
 # --- real runs of the machine, shared by the tests that read logs -------------------------

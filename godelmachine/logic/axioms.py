@@ -52,6 +52,7 @@ from godelmachine.errors import Pos, UserError
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.reader import SAtom, SList, SNode
 from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, COST_LAMBDA
+from godelmachine.logic import axiom_cache
 from godelmachine.logic.points import POINTS, evaluate_on_points
 from godelmachine.logic.semantics import SORTS, instantiate_template
 from godelmachine.logic.smt import check_sat, prove
@@ -484,13 +485,15 @@ def shipped_axiom_files() -> list[Path]:
 
 
 def load_axioms(files: Iterable[Path | tuple[str, str]] = (), shipped: bool = True, check: bool = True,
-                generated: Iterable[tuple[str, str]] = (), trust: str = "assumed") -> AxiomSet:
+                generated: Iterable[tuple[str, str]] = (), trust: str = "assumed", cache: bool = True) -> AxiomSet:
     """Hardware (generated), the shipped files, the kernel's `generated` texts (a task's
     environment and initial state, as (name, text) pairs), then the user's `files` (paths, or
     (name, text) pairs), which are held to the reserved namespace and tested. With `trust`
     "proved", the user's assumptions (and what was proved from them) are left out.
 
-    The result depends only on the files' names and texts, so it is kept for the process."""
+    The result depends only on the files' names and texts, so it is kept for the process, and
+    the checks' outcomes between processes (godelmachine/logic/axiom_cache.py) unless `cache`
+    is False."""
     if trust not in TRUST_LEVELS:
         raise UserError(f"--trust must be one of {', '.join(TRUST_LEVELS)}, not {trust!r}")
     sources: list[tuple[str, str]] = []
@@ -506,21 +509,33 @@ def load_axioms(files: Iterable[Path | tuple[str, str]] = (), shipped: bool = Tr
             raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot read the axiom file ({exc.strerror})") from None
-    loaded = _load(tuple(sources), check, kernel_sources)
+    loaded = _load(tuple(sources), check, kernel_sources, cache and axiom_cache.enabled())
     return loaded if trust == "assumed" else _trusting_proved(loaded)
 
 
 @lru_cache(maxsize=32)
-def _load(sources: tuple[tuple[str, str], ...], check: bool, kernel_sources: int) -> AxiomSet:
+def _load(sources: tuple[tuple[str, str], ...], check: bool, kernel_sources: int, cache: bool) -> AxiomSet:
     target = AxiomSet()
     hardware_axioms(target)
     for i, (name, text) in enumerate(sources):
         AxiomFileReader(target, name, user=i >= kernel_sources).read(text)
         target.files[name] = hashlib.sha256(text.encode()).hexdigest()
-    if check:
-        check_consistency(target)
-        mark_redundant(target)
-        check_user_axioms(target)
+    if not check:
+        return target
+    key = axiom_cache.key(sources, kernel_sources) if cache else None
+    checked = [name for name, a in target.axioms.items() if a.cls != "hardware"]
+    kept = axiom_cache.recall(key, checked, set(target.axioms)) if key is not None else None
+    if kept is not None:
+        for name, (status, proved_from, evidence) in kept.outcomes.items():
+            target.axioms[name] = replace(target.axioms[name], status=status, proved_from=proved_from, evidence=evidence)
+        target.consistency, target.user_consistency = kept.consistency, kept.user_consistency
+        return target
+    check_consistency(target)
+    mark_redundant(target)
+    check_user_axioms(target)
+    if key is not None:
+        outcomes = {n: (target.axioms[n].status, target.axioms[n].proved_from, target.axioms[n].evidence) for n in checked}
+        axiom_cache.remember(key, axiom_cache.Kept(outcomes, target.consistency, target.user_consistency))
     return target
 
 

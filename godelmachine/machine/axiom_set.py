@@ -24,16 +24,18 @@ class VerifyFailed(UserError):
     a log's header names are not those it was written with, and by `log verify`)."""
 
 
-def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: str = "assumed") -> AxiomSet:
+def task_axioms(task: Task, extra: tuple[Path, ...], check: bool = True, trust: str = "assumed",
+                cache: bool = True) -> AxiomSet:
     """The axiom set of a run: hardware, the shipped files, the task's environment and initial
     state axioms (generated from the task file), then the user's: the task's own axiom files,
-    then `extra` (`trust` "proved" leaves the user's assumptions out)."""
+    then `extra` (`trust` "proved" leaves the user's assumptions out; `cache` False checks
+    them again whatever godelmachine/logic/axiom_cache.py kept)."""
     initial = function_base(task.solver, "solve")
     texts: list[Any] = [(task.environment_source, task.environment_axioms())]
     initial_state = task.initial_state_axioms(initial)
     if initial_state is not None:
         texts.append((f"{task.path} (initial state)", initial_state))
-    return load_axioms([*task.environment_files, *extra], check=check, generated=texts, trust=trust)
+    return load_axioms([*task.environment_files, *extra], check=check, generated=texts, trust=trust, cache=cache)
 
 
 def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
@@ -44,11 +46,12 @@ def user_lemmas(kernel: Kernel, files: tuple[Path, ...]) -> tuple[Theorem, ...]:
     return tuple(kernel.axiom(a.name) for a in kernel.axioms.axioms.values() if a.source in sources and a.cls == "environment")
 
 
-def log_axioms(header: dict[str, Any], task: Task | None = None) -> AxiomSet:
+def log_axioms(header: dict[str, Any], task: Task | None = None, cache: bool = True) -> AxiomSet:
     """The axiom set a run used, rebuilt from its task file and the axiom files its header names,
-    each checked against the SHA-256 recorded there."""
+    each checked against the SHA-256 recorded there (`log verify` passes `cache` False: it
+    decides every check again)."""
     task = task or task_of(header)
-    axioms = task_axioms(task, extra_axiom_files(header, task), trust=header.get("trust", "assumed"))
+    axioms = task_axioms(task, extra_axiom_files(header, task), trust=header.get("trust", "assumed"), cache=cache)
     for name, digest in header["axiom_files"].items():
         if axioms.files.get(name) != digest:
             raise VerifyFailed(f"{name}: its SHA-256 differs from the one in the log's header (the file changed since the run)")
@@ -65,5 +68,5 @@ def task_of(header: dict[str, Any]) -> Task:
 
 def extra_axiom_files(header: dict[str, Any], task: Task) -> tuple[Path, ...]:
     """The axiom files the run was given on top of the task's own and the shipped ones."""
-    known = set(task_axioms(task, ()).files)
+    known = set(task_axioms(task, (), check=False).files)  # the names alone: nothing to decide
     return tuple(Path(name) for name in header["axiom_files"] if name not in known)
