@@ -16,9 +16,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from conftest import GOLDEN_RUNS  # noqa: E402
+from conftest import GOLDEN_RUNS, OTHER_GOLDEN_RUNS  # noqa: E402
 
-RUNS = {**{name: args for name, args in GOLDEN_RUNS.values()}, **{task: (task,) for task in ("fib", "induce", "sort4", "bits")}}
+RUNS = {name: args for name, args in [*GOLDEN_RUNS.values(), *OTHER_GOLDEN_RUNS.values()]}
 
 
 def main() -> None:
