@@ -10,7 +10,8 @@ one JSON file per set, named by the digest of:
 
 - the name and SHA-256 of each source text (shipped files, the task's generated axioms, the
   user's files), in load order, and where the kernel's own end and the user's begin;
-- the project's version and the SHA-256 of the code of this package (godelmachine/logic), so
+- the project's version and the SHA-256 of its code (every module of the godelmachine
+  package: the checks, and the reader and primitives that make the statements they decide), so
   that a changed check is never answered by an old outcome;
 - Z3's full version.
 
@@ -19,7 +20,9 @@ exactly the axioms just read, each naming only axioms of the set; anything else 
 unreadable, malformed or foreign file) is ignored and the checks run again. Only sets that
 passed their checks are kept: a refusal is decided afresh each time, with its message.
 `log verify` never reads the cache (it re-derives everything a log claims), and
-`GODELMACHINE_CACHE=off` turns it off for any command.
+`GODELMACHINE_CACHE=off` turns it off for any command. The cache is trusted as the installed
+code is: whoever can write it can write the package, and a run's switches are re-derived
+without it by `log verify`.
 """
 
 from __future__ import annotations
@@ -51,10 +54,11 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The project's version, the code of godelmachine/logic, and Z3's version."""
+    """The project's version, its code (every module of the package), and Z3's version."""
     digest = hashlib.sha256(f"{FORMAT}\n{__version__}\n{z3.get_full_version()}\n".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(f"{path.name}\n".encode() + path.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package)}\n".encode() + path.read_bytes())
     return digest.hexdigest()
 
 

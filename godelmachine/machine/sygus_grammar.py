@@ -316,21 +316,15 @@ def in_grammar(program: Program, problem: Problem, grammar: Grammar) -> tuple[st
     why the program is not in the grammar)."""
     try:
         text = solution(program, problem)
-    except Unwritable as exc:
-        return None, f"it has no SyGuS term ({exc})"
-    except RecursionError:
-        return None, "its term is nested too deeply to check"
-    try:
         (command,) = read_sexprs(text, "<solution>")
         assert type(command) is SList
         term = term_of(command.items[4], {}, [MAX_TERM_NODES])
+        derived = grammar.derive(term)
+    except Unwritable as exc:
+        return None, f"it has no SyGuS term ({exc})"
     except TooLarge:
         return None, f"its term has more than {MAX_TERM_NODES} nodes with its lets expanded"
     except (RecursionError, UserError):  # nesting past the reader's limit, or Python's
-        return None, "its term is nested too deeply to check"
-    try:
-        derived = grammar.derive(term)
-    except RecursionError:
         return None, "its term is nested too deeply to check"
     if derived is None:
         return None, f"the grammar does not derive its term from {grammar.start}"
