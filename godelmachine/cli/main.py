@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any, Optional
@@ -155,6 +156,8 @@ def run_command(
                               "(each switch says so); proved: only proved user axioms and constraints."),
     resume: Optional[Path] = typer.Option(None, help="Continue the run whose log this is (a killed run); takes everything else from the log."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (no live display)."),
+    batch: bool = typer.Option(True, "--batch/--no-batch", help="Answer many instances at once with numpy where the "
+                               "solver allows it (the log is byte for byte the same either way)."),
 ) -> None:
     """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
     better rewrites of the machine's own code, and switches when the kernel proves one."""
@@ -173,17 +176,18 @@ def run_command(
             raise UserError(f"--accept must be proof or empirical, not {accept!r}")
     stop = StopRequest()
     with sigint_stops(stop):  # from here on, Ctrl-C stops the run at a clean point (machine/interrupt.py)
-        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop)
+        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop, batch)
 
 
 def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms: Optional[list[Path]], log: Optional[Path],
-                accept: str, search: bool, trust: str, resume: Optional[Path], as_json: bool, stop: Any) -> None:
+                accept: str, search: bool, trust: str, resume: Optional[Path], as_json: bool, stop: Any,
+                batch: bool = True) -> None:
     from godelmachine.machine.interrupt import EXIT_INTERRUPTED, Interrupted
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.task import load_task
 
     if resume is not None:
-        machine = resumed_machine(resume, as_json, stop)
+        machine = resumed_machine(resume, as_json, stop, batch)
         if machine is None:
             return
         path = resume
@@ -193,7 +197,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
         path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                          mode=accept, search=search, trust=trust, stop=stop)
+                          mode=accept, search=search, trust=trust, stop=stop, batch=batch)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
     from godelmachine.cli.assumptions import run_summary, summary_lines
@@ -221,7 +225,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
+def resumed_machine(path: Path, as_json: bool, stop: Any = None, batch: bool = True) -> Any:
     """The machine that continues the run logged at `path`, or None if that run had ended."""
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.records import Recovered
@@ -239,7 +243,7 @@ def resumed_machine(path: Path, as_json: bool, stop: Any = None) -> Any:
         return None
     if not as_json:
         typer.echo(f"{path}: re-executing {len(recovered.lines)} logged records, checking each, then continuing", err=True)
-    return Machine.resume(recovered, path, stop)
+    return Machine.resume(recovered, path, stop, batch)
 
 
 def run_with_progress(machine: Any) -> Any:
@@ -251,11 +255,12 @@ def run_with_progress(machine: Any) -> Any:
                TextColumn("reward {task.fields[reward]:,}"), TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn()]
     with Progress(*columns, transient=False) as progress:
         bar = progress.add_task(machine.task.name, total=machine.lifetime, reward=0, switches=0)
-        ticks = {"n": 0}
+        shown = {"at": 0.0}
 
-        def update(m: Any, result: Any) -> None:
-            ticks["n"] += 1
-            if ticks["n"] % 256 == 0 or m.clock.now >= m.lifetime:
+        def update(m: Any, result: Any) -> None:  # called after each instance, trial or batch of instances
+            now = time.monotonic()
+            if now - shown["at"] >= 0.1 or m.clock.now >= m.lifetime:
+                shown["at"] = now
                 progress.update(bar, completed=min(m.clock.now, m.lifetime), reward=result.reward, switches=len(result.switches))
 
         try:
@@ -273,7 +278,7 @@ def result_record(result: Any, path: Path) -> dict[str, Any]:
         "reward": result.reward, "instances": result.instances, "solver_steps": result.solver_steps,
         "search_steps": result.search_steps, "first_switch": result.first_switch,
         "wall_seconds": round(result.wall_seconds, 3), "log": str(path), "refusals": result.refusals,
-        "traps": result.trap_counts(), "first_trap": result.first_trap,
+        "traps": result.trap_counts(), "first_trap": result.first_trap, "execution": result.execution,
         "switches": [{"n": s.number, "clock": s.clock, "technique": s.technique, "summary": s.summary,
                       "share": str(s.share_after), "proved": s.theorem is not None} for s in result.switches],
     }

@@ -38,6 +38,7 @@ from godelmachine.logic.kernel import Kernel, Refused, StateReading, Theorem
 from godelmachine.logic.switch import mentioned_programs
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine.axiom_set import extra_axiom_files, task_axioms, task_of, user_lemmas
+from godelmachine.machine.batch_run import BatchPath, InstanceStream, WalkState, draw_rewards, owed_steps, walk
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
 from godelmachine.machine.log import RunLog
 from godelmachine.machine.records import SCHEMA, Recovered
@@ -47,7 +48,6 @@ from godelmachine.search.clock import Budget, Clock
 from godelmachine.search.searcher import Epoch, RunConstants, Searcher, SwitchEvent
 from godelmachine.version import __version__
 
-BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
 REWARD_SAMPLES = 40  # reward records per lifetime
 
 
@@ -83,6 +83,7 @@ class RunResult:
     mode: str = "proof"
     traps: dict[tuple[str, str | None], int] = field(default_factory=dict)  # (kind, position) -> instances
     first_trap: dict[str, Any] | None = None  # the first instance that trapped: when, where, on what
+    execution: dict[str, Any] = field(default_factory=dict)  # instances on the batch and scalar paths, and why
 
     @property
     def first_switch(self) -> int | None:
@@ -100,7 +101,8 @@ class RunResult:
 class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
-                 resume: Recovered | None = None, trust: str = "assumed", stop: StopRequest | None = None) -> None:
+                 resume: Recovered | None = None, trust: str = "assumed", stop: StopRequest | None = None,
+                 batch: bool = True) -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -130,13 +132,14 @@ class Machine:
         self.instance_rng = np.random.default_rng([seed, 0])
         self.reward_rng = np.random.default_rng([seed, 1])
         self.sample_rng = np.random.default_rng([seed, 2])
-        self.pending: list[tuple[Any, ...]] = []
+        self.stream = InstanceStream(task, self.distribution, self.instance_rng)
+        self.batch = BatchPath(task, self.stream, enabled=batch)  # the numpy path; off: one instance at a time
         self.log = RunLog(log_path, resume)
         self.share_base_solver = self.share_base_search = 0  # solver and search steps when the share last changed
         self.share_carry: Fraction | int = 0  # what the searcher was owed then (see rebase_share)
 
     @classmethod
-    def resume(cls, recovered: Recovered, path: Path, stop: StopRequest | None = None) -> "Machine":
+    def resume(cls, recovered: Recovered, path: Path, stop: StopRequest | None = None, batch: bool = True) -> "Machine":
         """The machine of the run whose log is at `path`, set to re-execute it from its header:
         the task file and axiom files the header names (checked by SHA-256), its seed,
         lifetime, mode and search setting. Its log checks the records already on disk."""
@@ -144,7 +147,7 @@ class Machine:
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
                    log_path=path, mode=header["mode"], search=header["search"], resume=recovered,
-                   trust=header.get("trust", "assumed"), stop=stop)
+                   trust=header.get("trust", "assumed"), stop=stop, batch=batch)
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra, trust=self.trust)
@@ -208,7 +211,7 @@ class Machine:
                 else:
                     self.note_exhausted()
             else:
-                self.run_instance(result)
+                self.run_instances(result, next_sample)
             while clock.now >= next_sample and next_sample <= self.lifetime:
                 sample = {"type": "reward", "clock": clock.now, "instances": result.instances,
                           "reward": result.reward, "solver_steps": clock.solver_steps}
@@ -219,6 +222,7 @@ class Machine:
             if progress is not None:
                 progress(self, result)
         result.clock, result.solver_steps, result.search_steps = clock.now, clock.solver_steps, clock.search_steps
+        result.execution = self.batch.summary()
         self.flush_refusals(result)
         self.log.write(self.end(result))
         self.log.close()
@@ -233,17 +237,11 @@ class Machine:
             self.exhaustions.append({"technique": name, "clock": self.clock.now, "reading": len(self.readings)})
 
     def owed_to_search(self) -> int:
-        """Steps the proof searcher is owed: its share s of the steps since the share was last
-        changed, s/(1-s) per solver step, counted exactly (search steps * (1 - s) lags solver
-        steps * s), plus the balance carried over from before that change (`rebase_share`)."""
-        s = self.share
-        if s == 0:
-            return 0
-        lag = (self.clock.solver_steps - self.share_base_solver) * s.numerator \
-            - (self.clock.search_steps - self.share_base_search) * (s.denominator - s.numerator)
-        if self.share_carry:  # the int 0 until a switch changes the share to one not 0
-            lag += self.share_carry * (s.denominator - s.numerator)
-        return -(-lag // (s.denominator - s.numerator)) if lag > 0 else 0
+        """Steps the proof searcher is owed (batch_run.owed_steps): its share of the steps since
+        the share was last changed, plus the balance carried over from before that change
+        (`rebase_share`)."""
+        return owed_steps(self.share, self.clock.solver_steps, self.clock.search_steps, self.share_base_solver,
+                          self.share_base_search, self.share_carry)
 
     def rebase_share(self, share_after: Fraction) -> None:
         """A switch that changes the share starts the share's count again from its clock: the
@@ -263,10 +261,29 @@ class Machine:
         self.share_base_solver, self.share_base_search = self.clock.solver_steps, self.clock.search_steps
         self.share_carry = owed if owed else 0
 
-    def run_instance(self, result: RunResult) -> None:
-        if not self.pending:
-            self.pending = draw_instances(self.distribution, self.instance_rng, BATCH)[::-1]
-        instance = self.pending.pop()
+    def run_instances(self, result: RunResult, next_sample: int) -> None:
+        """Run the next instances: on the batch path, every one the loop would run before it has
+        something else to do (batch_run.walk); else one, on the scalar path."""
+        ahead = self.batch.lanes_for(self.solver, self.clock.left())
+        if ahead is not None:
+            state = WalkState(self.clock.solver_steps, self.clock.search_steps, self.lifetime, next_sample, self.share,
+                              self.share_base_solver, self.share_base_search, self.share_carry,
+                              self.share != 0 and self.searcher.idle())
+            done = walk(ahead.steps, ahead.ok, state)
+            if done.lanes:
+                self.clock.charge_solver(done.solver_steps)
+                self.clock.charge(done.search_steps)  # idle search time between the instances
+                result.instances += done.completed
+                result.reward += draw_rewards(self.task.reward_kind, ahead.reward[:done.completed], self.reward_rng)
+                self.batch.instances["batch"] += done.lanes
+                self.stream.advance(done.lanes)
+                ahead.advance(done.lanes)
+                return
+            ahead.advance(1)  # the next lane needs the scalar path
+        self.batch.instances["scalar"] += 1
+        self.run_instance(result, self.stream.next())
+
+    def run_instance(self, result: RunResult, instance: tuple[Any, ...]) -> None:
         budget = self.clock.left()
         module = compiled(self.solver)
         outcome = None

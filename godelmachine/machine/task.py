@@ -252,22 +252,45 @@ def chance(value: Any) -> int:
 
 def draw_instances(distribution: Distribution, rng: np.random.Generator, count: int) -> list[tuple[Any, ...]]:
     """`count` instances of a task's distribution (independent marginals), each a tuple of
-    argument values, drawn column by column: one numpy call per variable, in order, so that a
-    seed gives the same instances."""
+    argument values (see draw_columns)."""
+    return list(zip(*(python_values(c) for c in draw_columns(distribution, rng, count))))
+
+
+def draw_columns(distribution: Distribution, rng: np.random.Generator, count: int) -> list[np.ndarray]:
+    """`count` instances as one array per variable (int64 for ints, uint32 for words, bool),
+    drawn column by column: one numpy call per variable, in order, so that a seed gives the
+    same instances however they are used (one by one or as a batch)."""
     if distribution.joint:
         raise ValueError("a task's instances are drawn from independent marginals, not a joint table")
     columns = []
     for m in distribution.marginals:
         if m.kind == "uniform-int":
-            columns.append([int(v) for v in rng.integers(m.lo, m.hi, size=count, endpoint=True)])
+            columns.append(rng.integers(m.lo, m.hi, size=count, endpoint=True))
         elif m.kind == "uniform-word":
-            columns.append([Word(int(v)) for v in rng.integers(0, 2**32, size=count, dtype=np.int64)])
+            columns.append(rng.integers(0, 2**32, size=count, dtype=np.int64).astype(np.uint32))
         else:
             weights = np.array([float(w) for w, _ in m.table])
-            values = [term_value(v) for _, v in m.table]
             picks = rng.choice(len(m.table), size=count, p=weights / weights.sum())
-            columns.append([values[int(i)] for i in picks])
-    return list(zip(*columns))
+            columns.append(value_column([term_value(v) for _, v in m.table])[picks])
+    return columns
+
+
+def value_column(values: list[Any]) -> np.ndarray:
+    """Values of one type as an array: words as their bits (uint32), booleans, integers (int64,
+    or Python ints beyond its range)."""
+    if all(type(v) is Word for v in values):
+        return np.array([v.bits for v in values], dtype=np.uint32)
+    if all(type(v) is bool for v in values):
+        return np.array(values, dtype=np.bool_)
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        return np.array(values, dtype=object)
+
+
+def python_values(column: np.ndarray) -> list[Any]:
+    """A drawn column as the interpreter's values."""
+    return [Word(v) for v in column.tolist()] if column.dtype == np.uint32 else column.tolist()
 
 
 def rhs(sem: Any, which: str) -> str:
