@@ -15,6 +15,7 @@ from rich.console import Console
 from benchmarks import (
     adversarial,
     adversarial_doors,
+    batch,
     hackers_delight,
     interpreter,
     kernel_fuzz,
@@ -27,7 +28,7 @@ from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
           "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
-          "synthesis": synthesis, "sygus": sygus_bench, "startup": startup}
+          "synthesis": synthesis, "sygus": sygus_bench, "startup": startup, "batch": batch}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from strategies import main_arguments, programs
 
 from godelmachine.lang.batch import LANE_TRIP_LIMIT, BatchProgram, batched, lane_value
 from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.values import Word
 from godelmachine.machine.task import builtin_tasks, draw_instances, load_task
+from strategies import main_arguments, programs
 
 
 def lanes_agree(program: Program, name: str, rows: list[tuple], types: tuple, budget: int) -> np.ndarray:
@@ -61,6 +61,9 @@ EDGE_CASES = [
     ("(div -7 x)", [2, -2, 3, -3, -9223372036854775808]),
     ("(mod -7 x)", [2, -2, 3, -3, 0, -9223372036854775808]),
     ("(mod x -9223372036854775808)", [-1, 1, -9223372036854775808, 9223372036854775807]),
+    ("(+ x (word->int w))", [9223372036854775797, 9223372032559808512, 0, -9223372036854775808]),
+    ("(- x (word->int w))", [-9223372036854775798, -9223372032559808513, 0, 9223372036854775807]),
+    ("(+ (word->sint w) x)", [9223372036854775807, -9223372036854775808, 0]),
     ("(neg x)", [-9223372036854775808, 5]),
     ("(abs x)", [-9223372036854775808, -5]),
     ("(word->int (wshl w x))", [0, 31, 32, -1, 5]),

@@ -29,6 +29,7 @@ reason; they run on the scalar path unchanged.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -37,7 +38,7 @@ import numpy as np
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, For, If, Let, Lit, PrimCall, Var
 from godelmachine.lang.syntax import Call as CallNode
-from godelmachine.lang.values import INT_MIN, MAX_CALL_DEPTH, MAX_VALUE_SIZE, NIL, Nil, Pair, Word, make_list
+from godelmachine.lang.values import INT_MAX, INT_MIN, MAX_CALL_DEPTH, MAX_VALUE_SIZE, NIL, Nil, Pair, Word, make_list
 
 BType = Union[str, tuple["BType", ...]]  # "int" | "word" | "bool" | a list of known shape
 ATOMS = ("int", "word", "bool")
@@ -96,15 +97,29 @@ def literal_type(value: Any) -> BType:
     raise NotBatchable(f"a literal {value!r} (only ints, words, booleans and lists of them)")
 
 
+def uses(lines: list[str] | tuple[str, ...], name: str) -> bool:
+    pattern = re.compile(rf"\b{name}\b")
+    return any(pattern.search(line) for line in lines)
+
+
+def costly(line: str) -> bool:
+    """A line that starts a loop or calls a compiled function."""
+    return line.lstrip().startswith("for ") or re.search(r"\bF\d+\(", line) is not None
+
+
 class BatchCompiler:
     """Compiles the definitions reachable from one entry, for given argument types."""
 
     def __init__(self, program: Any) -> None:
         self.program = program
-        self.functions: dict[tuple[str, tuple[BType, ...]], tuple[str, BType]] = {}
+        self.functions: dict[tuple[Any, ...], tuple[str, BType]] = {}  # (name, types, ranges) -> function
         self.active: list[str] = []  # the definitions being compiled (a call back to one is recursion)
         self.lines: list[str] = []
         self.constants: dict[str, Any] = {}
+        self.ranges: dict[str, tuple[int, int]] = {}  # python name -> bounds of the int it holds on every lane
+        self.costly: set[str] = set()  # functions that loop or call: worth running on their lanes only
+        # primitive applications already made on every lane the code being compiled runs on
+        self.cse: dict[tuple[str, tuple[str, ...]], tuple[str, BType, int]] = {}
         self.counter = 0
 
     def fresh(self, base: str) -> str:
@@ -116,8 +131,9 @@ class BatchCompiler:
         self.constants[name] = value
         return name
 
-    def function(self, name: str, types: tuple[BType, ...]) -> tuple[str, BType]:
-        key = (name, types)
+    def function(self, name: str, types: tuple[BType, ...],
+                 ranges: tuple[tuple[int, int] | None, ...] = ()) -> tuple[str, BType]:
+        key = (name, types, ranges)
         if key in self.functions:
             return self.functions[key]
         if name in self.active:
@@ -129,9 +145,16 @@ class BatchCompiler:
             raise NotBatchable(f"{name} is called with {len(types)} argument(s)")
         self.active.append(name)
         params = {p: (self.fresh("a"), t) for p, t in zip(definition.params, types)}
+        for (py, _), bounds in zip(params.values(), ranges):
+            if bounds is not None:
+                self.ranges[py] = bounds
+        saved, self.cse = self.cse, {}
         code = self.compile(definition.body, params, "m")
+        self.cse = saved
         self.active.pop()
         fn = self.fresh("F")
+        if any(costly(line) for line in code.stmts):
+            self.costly.add(fn)
         self.lines += [
             f"def {fn}({', '.join(py for py, _ in params.values())}, m):",
             *indent([f"_np.add(S, {code.cost + COST_CALL}, out=S, where=m)", *code.stmts, f"return {code.expr}"]),
@@ -157,7 +180,10 @@ class BatchCompiler:
             items = [self.literal(v, t) for v, t in zip(value, type_)]
             return "(" + "".join(f"{x}, " for x in items) + ")"
         bits = value.bits if type_ == "word" else value
-        return self.constant(DTYPES[type_](bits))  # type: ignore[index]
+        name = self.constant(DTYPES[type_](bits))  # type: ignore[index]
+        if type_ == "int":
+            self.ranges[name] = (value, value)
+        return name
 
     def c_Var(self, e: Var, env: dict[str, tuple[str, BType]], m: str) -> BCode:
         py, type_ = env[e.name]
@@ -166,6 +192,8 @@ class BatchCompiler:
     def c_Let(self, e: Let, env: dict[str, tuple[str, BType]], m: str) -> BCode:
         value = self.compile(e.value, env, m)
         py = self.fresh("v")
+        if value.expr in self.ranges:
+            self.ranges[py] = self.ranges[value.expr]
         body = self.compile(e.body, {**env, e.name: (py, value.type)}, m)
         return BCode((*value.stmts, f"{py} = {value.expr}", *body.stmts), body.expr, body.type, value.cost + body.cost)
 
@@ -173,23 +201,85 @@ class BatchCompiler:
         test = self.compile(e.test, env, m)
         if test.type != "bool":
             raise NotBatchable("an if whose test is not a boolean")
-        t, m1, m2, result = self.fresh("c"), self.fresh("m"), self.fresh("m"), self.fresh("r")
-        then = self.compile(e.then, env, m1)
-        other = self.compile(e.other, env, m2)
-        if then.type != other.type:
-            raise NotBatchable("an if whose arms differ in type")
-        stmts = [*test.stmts, f"{t} = {test.expr}", f"{m1} = {m} & {t}", f"{m2} = {m} & ~{t}"]
+        t, result = self.fresh("c"), self.fresh("r")
+        stmts = [*test.stmts, f"{t} = {test.expr}"]
         results = []
-        for mask, arm in ((m1, then), (m2, other)):  # an arm no lane takes is not run
-            arm_result = self.fresh("r")
-            results.append(arm_result)
-            stmts += [f"if _np.any({mask}):",
-                      *indent([f"_np.add(S, {arm.cost}, out=S, where={mask})" if arm.cost else "pass",
-                               *arm.stmts, f"{arm_result} = {arm.expr}"]),
-                      "else:",
-                      *indent([f"{arm_result} = {self.zero(arm.type)}"])]
-        stmts.append(f"{result} = _where({t}, {results[0]}, {results[1]})")
-        return BCode(tuple(stmts), result, then.type, test.cost + COST_IF)
+        for arm_expr, negate in ((e.then, ""), (e.other, "~")):
+            mask = self.fresh("m")
+            arm = self.scoped(arm_expr, env, mask, self.facts(e.test, env, not negate))
+            lines = [f"_np.add(S, {arm.cost}, out=S, where={mask})"] if arm.cost else []
+            lines += arm.stmts
+            if uses(lines, mask):  # the arm charges, defers or loops: it needs its lanes
+                stmts.append(f"{mask} = {m} & {negate}{t}")
+            if any(costly(line) for line in lines):  # a loop or a call: run it only if some lane takes the arm
+                arm_result = self.fresh("r")
+                stmts += [f"if _np.any({mask}):", *indent([*lines, f"{arm_result} = {arm.expr}"]),
+                          "else:", *indent([f"{arm_result} = {self.zero(arm.type)}"])]
+            else:
+                stmts += lines
+                arm_result = arm.expr
+            results.append((arm_result, arm.type))
+        (then, then_type), (other, other_type) = results
+        if then_type != other_type:
+            raise NotBatchable("an if whose arms differ in type")
+        stmts.append(f"{result} = _where({t}, {then}, {other})")
+        return BCode(tuple(stmts), result, then_type, test.cost + COST_IF)
+
+    def scoped(self, e: Any, env: dict[str, tuple[str, BType]], m: str,
+               facts: list[tuple[str, int, int]] = ()) -> BCode:  # type: ignore[assignment]
+        """Code that runs on some lanes only (an arm, a loop body): what it computes is not
+        reused after it, and what its test says of integers (`facts`) holds inside only."""
+        saved_cse, saved_ranges = dict(self.cse), dict(self.ranges)
+        for name, lo, hi in facts:
+            known = self.ranges.get(name, (INT_MIN, INT_MAX))
+            self.ranges[name] = (max(known[0], lo), min(known[1], hi))
+        code = self.compile(e, env, m)
+        self.cse = saved_cse
+        for name, _, _ in facts:
+            if name in saved_ranges:
+                self.ranges[name] = saved_ranges[name]
+            else:
+                self.ranges.pop(name, None)
+        return code
+
+    def facts(self, test: Any, env: dict[str, tuple[str, BType]], truth: bool) -> list[tuple[str, int, int]]:
+        """Bounds on integers computed already that hold where `test` is `truth`: from
+        comparisons with a constant, through not, and (if A B #f) and or (if A #t B)."""
+        if type(test) is If and type(test.other) is Lit and test.other.value is False and truth:
+            return self.facts(test.test, env, True) + self.facts(test.then, env, True)
+        if type(test) is If and type(test.then) is Lit and test.then.value is True and not truth:
+            return self.facts(test.test, env, False) + self.facts(test.other, env, False)
+        if type(test) is not PrimCall:
+            return []
+        if test.prim.name == "not":
+            return self.facts(test.args[0], env, not truth)
+        if test.prim.name not in ("<", "<=", ">", ">=") or len(test.args) != 2:
+            return []
+        left, right = (self.name_of(a, env) for a in test.args)
+        op = test.prim.name
+        if type(test.args[1]) is Lit and type(test.args[1].value) is int and left:
+            name, c = left, test.args[1].value
+        elif type(test.args[0]) is Lit and type(test.args[0].value) is int and right:
+            name, c, op = right, test.args[0].value, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+        else:
+            return []
+        if not truth:
+            op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
+        lo, hi = {"<": (INT_MIN, c - 1), "<=": (INT_MIN, c), ">": (c + 1, INT_MAX), ">=": (c, INT_MAX)}[op]
+        return [(name, lo, hi)]
+
+    def name_of(self, e: Any, env: dict[str, tuple[str, BType]]) -> str | None:
+        """The name holding the value of an expression compiled already (a variable, or a
+        primitive application found by its arguments' names), if it is an integer."""
+        if type(e) is Var:
+            py, type_ = env[e.name]
+            return py if type_ == "int" else None
+        if type(e) is PrimCall:
+            names = [self.name_of(a, env) for a in e.args]
+            if None not in names:
+                found = self.cse.get((e.prim.name, tuple(names)))  # type: ignore[arg-type]
+                return found[0] if found and found[1] == "int" else None
+        return None
 
     def zero(self, type_: BType) -> str:
         if isinstance(type_, tuple):
@@ -198,28 +288,41 @@ class BatchCompiler:
 
     def c_Call(self, e: CallNode, env: dict[str, tuple[str, BType]], m: str) -> BCode:
         args = [self.compile(arg, env, m) for arg in e.args]
-        fn, type_ = self.function(e.name, tuple(a.type for a in args))
+        fn, type_ = self.function(e.name, tuple(a.type for a in args), tuple(self.ranges.get(a.expr) for a in args))
         result = self.fresh("r")
-        stmts = [s for a in args for s in a.stmts] + [f"{result} = {fn}({''.join(a.expr + ', ' for a in args)}{m})"]
+        arguments = "".join(a.expr + ", " for a in args)
+        call = f"_compact({fn}, {m}, {self.zero(type_)}, {arguments})" if fn in self.costly else f"{fn}({arguments}{m})"
+        stmts = [s for a in args for s in a.stmts] + [f"{result} = {call}"]
         return BCode(tuple(stmts), result, type_, sum(a.cost for a in args))
 
     def c_For(self, e: For, env: dict[str, tuple[str, BType]], m: str) -> BCode:
         lo, hi, init = (self.compile(x, env, m) for x in (e.lo, e.hi, e.init))
         if lo.type != "int" or hi.type != "int":
             raise NotBatchable("a for loop whose bounds are not integers")
-        var, acc, trip, mk, k, result = (self.fresh(b) for b in ("v", "v", "n", "m", "k", "r"))
-        body = self.compile(e.body, {**env, e.var: (var, "int"), e.acc: (acc, init.type)}, mk)
+        var, acc, trip, k = (self.fresh(b) for b in ("v", "v", "n", "k"))
+        bounds = self.ranges.get(lo.expr), self.ranges.get(hi.expr)
+        fixed = None  # the trip count, when the bounds are constants: every lane of m runs it
+        if bounds[0] and bounds[1] and bounds[0][0] == bounds[0][1] and bounds[1][0] == bounds[1][1]:
+            fixed = max(0, bounds[1][0] - bounds[0][0] + 1)
+            if fixed > LANE_TRIP_LIMIT:
+                fixed = None
+        if bounds[0] and bounds[1]:
+            self.ranges[var] = (bounds[0][0], bounds[1][1])
+        mk = m if fixed is not None else self.fresh("m")
+        body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, init.type)}, mk)
         if body.type != init.type:
             raise NotBatchable("a for loop whose accumulator changes type")
         per_iteration = COST_ITERATION + body.cost
         stmts = [*lo.stmts, *hi.stmts, *init.stmts,
                  f"{trip} = _trips({lo.expr}, {hi.expr}, {m}, {per_iteration})",
-                 f"{acc} = {init.expr}",
-                 f"for {k} in range(int(_np.max({trip}))):",
-                 *indent([f"{mk} = {trip} > {k}",
-                          f"{var} = {lo.expr} + _I64({k})",
-                          *body.stmts,
-                          f"{acc} = _where({mk}, {body.expr}, {acc})"])]
+                 f"{acc} = {init.expr}"]
+        if fixed is not None:  # lanes outside m are not looked at: no mask per iteration
+            stmts += [f"for {k} in range({fixed}):",
+                      *indent([f"{var} = {lo.expr} + _I64({k})", *body.stmts, f"{acc} = {body.expr}"])]
+        else:
+            stmts += [f"for {k} in range(int(_np.max({trip}))):",
+                      *indent([f"{mk} = {trip} > {k}", f"{var} = {lo.expr} + _I64({k})", *body.stmts,
+                               f"{acc} = _where({mk}, {body.expr}, {acc})"])]
         return BCode(tuple(stmts), acc, init.type, lo.cost + hi.cost + init.cost + COST_FOR)
 
     def c_PrimCall(self, e: PrimCall, env: dict[str, tuple[str, BType]], m: str) -> BCode:
@@ -230,11 +333,21 @@ class BatchCompiler:
         types = tuple(a.type for a in args)
         stmts = [s for a in args for s in a.stmts]
         exprs = [a.expr for a in args]
+        cost = sum(a.cost for a in args) + prim.cost
+        key = (prim.name, tuple(exprs))
+        if key in self.cse:  # made already on every lane that runs this (and its traps deferred)
+            done, type_, extra_cost = self.cse[key]
+            return BCode(tuple(stmts), done, type_, cost + extra_cost)
         make = PRIMS[prim.name]
         expr, type_, extra_cost = make(self, exprs, types, m, stmts)
         result = self.fresh("t")
         stmts.append(f"{result} = {expr}")
-        return BCode(tuple(stmts), result, type_, sum(a.cost for a in args) + prim.cost + extra_cost)
+        if expr in self.ranges:
+            self.ranges[result] = self.ranges[expr]
+        elif prim.name in RESULT_RANGES:
+            self.ranges[result] = RESULT_RANGES[prim.name]
+        self.cse[key] = (result, type_, extra_cost)
+        return BCode(tuple(stmts), result, type_, cost + extra_cost)
 
     def defer(self, stmts: list[str], condition: str, m: str) -> None:
         """Lanes of `m` where `condition` holds trap on the scalar path: hand them over to it."""
@@ -253,9 +366,26 @@ def _int2(op: str, overflow: str) -> Any:
         _same(types, "int", "int")
         r = c.fresh("t")
         stmts.append(f"{r} = {x[0]} {op} {x[1]}")
-        c.defer(stmts, overflow.format(a=x[0], b=x[1], r=r), m)
+        a, b = c.ranges.get(x[0]), c.ranges.get(x[1])
+        if a and b:  # both bounded: the result's bounds, and no overflow check if they are in range
+            lo, hi = (a[0] + b[0], a[1] + b[1]) if op == "+" else (a[0] - b[1], a[1] - b[0])
+            if INT_MIN <= lo and hi <= INT_MAX:
+                c.ranges[r] = (lo, hi)
+                return r, "int", 0
+        c.defer(stmts, one_sided(op, x, r, a, b) or overflow.format(a=x[0], b=x[1], r=r), m)
         return r, "int", 0
     return make
+
+
+def one_sided(op: str, x: list[str], r: str, a: tuple[int, int] | None, b: tuple[int, int] | None) -> str | None:
+    """The overflow test when the sign of an operand is known: the wrapped result passes the
+    other operand on the wrong side (b >= 0: a + b wraps iff r < a, a - b wraps iff r > a)."""
+    if b and (b[0] >= 0 or b[1] <= 0):
+        wrong = "<" if (b[0] >= 0) == (op == "+") else ">"
+        return f"({r} {wrong} {x[0]})"
+    if op == "+" and a and (a[0] >= 0 or a[1] <= 0):
+        return f"({r} {'<' if a[0] >= 0 else '>'} {x[1]})"
+    return None
 
 
 def _times(c: BatchCompiler, x: list[str], types: tuple[BType, ...], m: str, stmts: list[str]) -> tuple[str, BType, int]:
@@ -305,9 +435,13 @@ def _typed(params: tuple[str, ...], result: str, expr: str) -> Any:
 def _shift(expr: str) -> Any:
     def make(c: BatchCompiler, x: list[str], types: tuple[BType, ...], m: str, stmts: list[str]) -> tuple[str, BType, int]:
         _same(types, "word", "int")
-        k = c.fresh("t")
-        stmts.append(f"{k} = _np.where(({x[1]} >= 0) & ({x[1]} <= 31), {x[1]}, _I64(0))")
-        c.defer(stmts, f"({x[1]} < 0) | ({x[1]} > 31)", m)
+        bounds = c.ranges.get(x[1])
+        if bounds and 0 <= bounds[0] and bounds[1] <= 31:  # always a valid amount
+            return expr.format(x[0], x[1]), "word", 0
+        bad, k = c.fresh("t"), c.fresh("t")
+        stmts.append(f"{bad} = ({x[1]}).astype(_U64) > 31")  # negative amounts are huge as unsigned
+        c.defer(stmts, bad, m)
+        stmts.append(f"{k} = _np.where({bad}, _I64(0), {x[1]})")
         return expr.format(x[0], k), "word", 0
     return make
 
@@ -374,6 +508,7 @@ def _length(types: tuple[BType, ...]) -> int | None:
     return len(types[0]) if isinstance(types[0], tuple) else None
 
 
+RESULT_RANGES = {"word->int": (0, 2**32 - 1), "word->sint": (-(2**31), 2**31 - 1)}
 WORD_SHL = "((({0}).astype(_I64) << {1}) & 0xFFFFFFFF).astype(_U32)"
 WORD_SHR = "((({0}).astype(_I64) >> {1})).astype(_U32)"
 WORD_SAR = "((({0}).astype(_I32).astype(_I64) >> {1}) & 0xFFFFFFFF).astype(_U32)"
@@ -439,6 +574,20 @@ def _where(test: Any, a: Any, b: Any) -> Any:
     return np.where(test, a, b)
 
 
+def _take(value: Any, lanes: np.ndarray) -> Any:
+    if type(value) is tuple:
+        return tuple(_take(v, lanes) for v in value)
+    return value if np.ndim(value) == 0 else value[lanes]
+
+
+def _scatter(zero: Any, lanes: np.ndarray, value: Any, n: int) -> Any:
+    if type(zero) is tuple:
+        return tuple(_scatter(z, lanes, v, n) for z, v in zip(zero, value))
+    full = np.full(n, zero)
+    full[lanes] = value
+    return full
+
+
 def _lanes(value: Any, type_: BType, n: int) -> Any:
     """The value with one element per lane (constants broadcast)."""
     if isinstance(type_, tuple):
@@ -461,14 +610,16 @@ def lane_value(value: Any, type_: BType, i: int) -> Any:
 class BatchProgram:
     """One definition of a program compiled for a batch, for fixed argument types."""
 
-    def __init__(self, program: Any, name: str, types: tuple[BType, ...]) -> None:
+    def __init__(self, program: Any, name: str, types: tuple[BType, ...],
+                 ranges: tuple[tuple[int, int] | None, ...] = ()) -> None:
         compiler = BatchCompiler(program)
-        self.entry, self.type = compiler.function(name, types)
+        self.entry, self.type = compiler.function(name, types, ranges)
         self.source = "\n".join(compiler.lines) + "\n"
         self.namespace: dict[str, Any] = {
             "__builtins__": {"int": int, "range": range},
-            "_np": np, "_I64": np.int64, "_I32": np.int32, "_U32": np.uint32, "_F64": np.float64,
-            "_U0": np.uint32(0), "_where": _where, "_trips": self.trips, "S": None, "D": None, "B": 0,
+            "_np": np, "_I64": np.int64, "_I32": np.int32, "_U32": np.uint32, "_U64": np.uint64, "_F64": np.float64,
+            "_U0": np.uint32(0), "_where": _where, "_trips": self.trips, "_compact": self.compact,
+            "S": None, "D": None, "B": 0,
             **compiler.constants,
         }
         exec(compile(self.source, f"<batch {program.digest[:12]} {name}>", "exec"), self.namespace)
@@ -489,6 +640,22 @@ class BatchProgram:
         np.add(steps, count * per_iteration, out=steps)
         return count
 
+    def compact(self, fn: Any, m: np.ndarray, zero: Any, *args: Any) -> Any:
+        """Call `fn` on the lanes of m only, when they are fewer than half: a function that loops
+        then does its work on those lanes alone (a cond whose arms call looping helpers)."""
+        lanes = np.flatnonzero(m)
+        if 2 * len(lanes) > len(m):
+            return fn(*args, m)
+        ns = self.namespace
+        steps, deferred = ns["S"], ns["D"]
+        ns["S"], ns["D"] = steps[lanes], deferred[lanes]
+        try:
+            value = fn(*(_take(a, lanes) for a in args), np.ones(len(lanes), np.bool_))
+        finally:
+            steps[lanes], deferred[lanes] = ns["S"], ns["D"]
+            ns["S"], ns["D"] = steps, deferred
+        return _scatter(zero, lanes, value, len(m))
+
     def call(self, args: tuple[Any, ...], n: int, budget: int) -> BatchOutcome:
         """Run on n lanes (each argument an array of n elements, or one value for all)."""
         steps, deferred = np.zeros(n, np.int64), np.zeros(n, np.bool_)
@@ -499,16 +666,18 @@ class BatchProgram:
         return BatchOutcome(_lanes(value, self.type, n), steps, deferred, self.type)
 
 
-def batched(program: Any, name: str, types: tuple[BType, ...]) -> BatchProgram | str:
-    """The batch form of `name` for these argument types, made once and kept on the program;
+def batched(program: Any, name: str, types: tuple[BType, ...],
+            ranges: tuple[tuple[int, int] | None, ...] = ()) -> BatchProgram | str:
+    """The batch form of `name` for these argument types (and bounds on the integer arguments,
+    which every lane must keep: they spare overflow checks), made once and kept on the program;
     the reason why not, as a string, when it has none."""
     cache = program._compiled
     if cache is None:
         cache = program._compiled = {}
-    key = ("batch", name, types)
+    key = ("batch", name, types, ranges)
     if key not in cache:
         try:
-            cache[key] = BatchProgram(program, name, types)
+            cache[key] = BatchProgram(program, name, types, ranges)
         except NotBatchable as exc:
             cache[key] = str(exc)
     return cache[key]

@@ -38,11 +38,11 @@ import numpy as np
 
 from godelmachine.lang.batch import batched
 from godelmachine.lang.program import Program
-from godelmachine.machine.task import BERNOULLI_SCALE, REWARD_BUDGET, Task, draw_columns, python_values
+from godelmachine.machine.task import BERNOULLI_SCALE, REWARD_BUDGET, Task, draw_columns, finite_table, python_values
 
 BATCH = 256  # instances drawn from the generator at a time (a fixed size keeps runs reproducible)
 FIRST_LANES = 256  # lanes evaluated at first for a new solver; doubled each time all are used
-MAX_LANES = 65_536
+MAX_LANES = 65536
 MOSTLY_DEFERRED = 0.5  # a solver deferring more of its lanes than this runs on the scalar path
 
 
@@ -235,6 +235,7 @@ class BatchPath:
         self.next_lanes = FIRST_LANES
         self.scalar_reasons: dict[str, str] = {}  # solver digest -> why it runs on the scalar path
         self.instances = {"batch": 0, "scalar": 0}
+        self.ranges = tuple(marginal_range(m) for m in stream.distribution.marginals)  # the instance integers' bounds
 
     def lanes_for(self, solver: Program, budget: int) -> Ahead | None:
         """Evaluated lanes for `solver` (evaluating more when they are used up); None when the
@@ -260,7 +261,7 @@ class BatchPath:
         columns = self.stream.lanes(n)
         if any(column.dtype == object for column in columns):
             return "instance integers beyond 64 bits"
-        program = batched(solver, "solve", task.types)
+        program = batched(solver, "solve", task.types, self.ranges)
         if isinstance(program, str):
             return program
         out = program.call(tuple(columns), n, budget)
@@ -269,7 +270,7 @@ class BatchPath:
         ok = ~out.deferred
         reward = np.zeros(n, np.int64)
         if len(columns) + len(outputs) == task.reward_arity:  # else the rule traps: no reward
-            rule = batched(task.reward_program, task.reward_entry, (*task.types, *output_types))
+            rule = batched(task.reward_program, task.reward_entry, (*task.types, *output_types), self.ranges)
             if isinstance(rule, str):
                 return f"the reward rule: {rule}"
             verdict = rule.call((*columns, *outputs), n, REWARD_BUDGET)
@@ -283,6 +284,17 @@ class BatchPath:
         """For `--json`: instances run each way, and why solvers ran on the scalar path."""
         return {"enabled": self.enabled, "instances": dict(self.instances),
                 "scalar_solvers": [{"solver": digest, "reason": reason} for digest, reason in self.scalar_reasons.items()]}
+
+
+def marginal_range(m: Any) -> tuple[int, int] | None:
+    """Bounds of an integer instance variable, from its law."""
+    if m.kind == "uniform-int":
+        return (m.lo, m.hi)
+    if m.kind == "finite":
+        values = finite_table(m)[1]
+        if values.dtype == np.int64:
+            return (int(values.min()), int(values.max()))
+    return None
 
 
 def rewards(kind: str, value: Any, type_: Any, n: int) -> np.ndarray:

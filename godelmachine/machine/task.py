@@ -36,6 +36,7 @@ drawn reward alike.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from godelmachine.lang.execute import run
 from godelmachine.lang.program import Program
 from godelmachine.lang.reader import SAtom, SList, SNode, read, to_value
 from godelmachine.lang.values import MAX_NESTING, Nil, Pair, Trap, Word, show
-from godelmachine.logic.axioms import Distribution, load_axioms
+from godelmachine.logic.axioms import Distribution, Marginal, load_axioms
 from godelmachine.logic.kernel import term_value
 from godelmachine.logic.semantics import SORTS, Unsupported, define_function, is_loop_symbol
 from godelmachine.logic.terms import BUILTINS, And, declarations, smtlib
@@ -269,10 +270,16 @@ def draw_columns(distribution: Distribution, rng: np.random.Generator, count: in
         elif m.kind == "uniform-word":
             columns.append(rng.integers(0, 2**32, size=count, dtype=np.int64).astype(np.uint32))
         else:
-            weights = np.array([float(w) for w, _ in m.table])
-            picks = rng.choice(len(m.table), size=count, p=weights / weights.sum())
-            columns.append(value_column([term_value(v) for _, v in m.table])[picks])
+            chances, values = finite_table(m)
+            columns.append(values[rng.choice(len(values), size=count, p=chances)])
     return columns
+
+
+@functools.lru_cache(maxsize=1024)
+def finite_table(m: Marginal) -> tuple[np.ndarray, np.ndarray]:
+    """A finite marginal's chances (as rng.choice takes them) and values (as a column)."""
+    weights = np.array([float(w) for w, _ in m.table])
+    return weights / weights.sum(), value_column([term_value(v) for _, v in m.table])
 
 
 def value_column(values: list[Any]) -> np.ndarray:
