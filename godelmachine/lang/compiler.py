@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from godelmachine.lang.interpreter import Outcome
-from godelmachine.lang.primitives import BASE, UNBOXED_TYPES, Primitive, euclid_quotient, has_type
+from godelmachine.lang.primitives import BASE, INT_RANGE_PY, UNBOXED_TYPES, Primitive, euclid_quotient, has_type
 from godelmachine.lang.syntax import (
     COST_CALL,
     COST_FOR,
@@ -47,12 +47,15 @@ from godelmachine.lang.syntax import (
     Lit,
     PrimCall,
     Var,
+    children,
     free_variables,
 )
-from godelmachine.lang.values import MAX_CALL_DEPTH, NIL, Nil, Pair, Procedure, Trap, Word
+from godelmachine.lang.values import INT_MAX, INT_MIN, MAX_CALL_DEPTH, NIL, Nil, Pair, Procedure, Trap, Word
 
 UNBOXED = UNBOXED_TYPES  # types whose Python form is known statically
 _ATOMIC = re.compile(r"-?[A-Za-z_0-9]+")
+_CONSTANT_TEST = re.compile(r"[-0-9 ()<=>!]+")  # a precondition over literals only
+_INT_LITERAL = re.compile(r"\(?(-?[0-9]+)\)?")  # how c_Lit writes an integer
 
 
 class FastAbort(Exception):
@@ -120,6 +123,10 @@ class ModuleCompiler:
         self.known: dict[tuple[str, str], str] = {}
         # The type each definition returns (int or bool, else any), found by iteration.
         self.returns: dict[str, str] = {}
+        # (python name) -> bounds of the integer it holds, where they are known (loop variables,
+        # sums of bounded integers, the tests of the ifs that dominate the code): an integer
+        # operation whose result is within bounds needs no overflow check
+        self.ranges: dict[str, tuple[int, int]] = {}
 
     def fresh(self, base: str) -> str:
         self.counter += 1
@@ -161,21 +168,119 @@ class ModuleCompiler:
         """The lines of a Python function for `body`, and the type of what it returns."""
         env = {**captured, **params}
         saved, self.known = self.known, {}
-        code = self.compile(body, env)
-        self.known = saved
+        saved_ranges = dict(self.ranges)
         args = [py for py, _ in params.values()] + ["d"] + [f"{py}={py}" for py, _ in captured.values()]
-        over_budget = "_OOS" if self.precise else "_BUDGET"
-        return [
-            f"def {fname}({', '.join(args)}):",
-            *indent([
-                "global S",
-                f"S += {code.cost + COST_CALL}",
-                f"if S > B: raise {over_budget}",
-                "if d >= MAXD: raise _ABORT",
-                *code.stmts,
-                f"return {box(code.expr, code.type)}",
-            ]),
-        ], code.type
+        if self.precise:
+            code = self.compile(body, env)
+            lines = ["global S", f"S += {code.cost + COST_CALL}", "if S > B: raise _OOS", "if d >= MAXD: raise _ABORT",
+                     *code.stmts, f"return {box(code.expr, code.type)}"]
+            type_ = code.type
+        else:
+            returned: list[str] = []
+            lines = ["global S", *self.tail(body, env, COST_CALL, returned)]
+            type_ = returned[0] if len(set(returned)) == 1 else "any"  # every return boxes its value
+        self.known, self.ranges = saved, saved_ranges
+        return [f"def {fname}({', '.join(args)}):", *indent(lines)], type_
+
+    def tail(self, e: Any, env: dict[str, tuple[str, str]], pending: int, returned: list[str]) -> list[str]:
+        """Region mode's lines for an expression in tail position of a function, each path
+        ending in a return. The static cost of the path so far (`pending`, from the call on)
+        is charged once, where the path's region ends or before its first call; a region that
+        calls checks the budget and the call depth there, so that the callee need not (its
+        depth is d + 1 < MAXD). An arm without calls or loops is charged without a check."""
+        if type(e) is If:
+            lines: list[str] = []
+            pending = self.flush(e.test, pending, lines)
+            test_code = self.compile(e.test, env)
+            test = self.coerce(test_code, "bool", lines)
+            pending += test_code.cost + COST_IF
+            arms = []
+            for arm, truth in ((e.then, True), (e.other, False)):
+                saved_known, saved_ranges = dict(self.known), dict(self.ranges)
+                self.narrow(self.facts(e.test, env, truth))
+                arms.append(self.tail(arm, env, pending, returned))
+                self.known, self.ranges = saved_known, saved_ranges
+            return [*lines, f"if {test}:", *indent(arms[0]), "else:", *indent(arms[1])]
+        if type(e) is Let:
+            lines = []
+            pending = self.flush(e.value, pending, lines)
+            value = self.compile(e.value, env)
+            py = self.fresh("v")
+            self.copy_range(value.expr, py)
+            lines += [*value.stmts, f"{py} = {value.expr}"]
+            return lines + self.tail(e.body, {**env, e.name: (py, value.type)}, pending + value.cost, returned)
+        lines = []
+        calls = has_call(e)
+        code = self.compile(e, env)
+        total = pending + code.cost
+        if total:
+            lines.append(f"S += {total}")
+        if calls:
+            lines.append("if S > B or d >= MAXD1: raise _BUDGET")
+        returned.append(code.type)
+        return [*lines, *code.stmts, f"return {box(code.expr, code.type)}"]
+
+    def flush(self, e: Any, pending: int, lines: list[str]) -> int:
+        """Before code that calls: charge what the region owes so far and check; 0 left pending."""
+        if not has_call(e):
+            return pending
+        lines += [f"S += {pending}", "if S > B or d >= MAXD1: raise _BUDGET"] if pending else \
+            ["if S > B or d >= MAXD1: raise _BUDGET"]
+        return 0
+
+    # --- integer bounds ---------------------------------------------------------------------
+
+    def range_of(self, expr: str) -> tuple[int, int] | None:
+        literal = _INT_LITERAL.fullmatch(expr)
+        if literal:
+            value = int(literal.group(1))
+            return (value, value)
+        return self.ranges.get(expr)
+
+    def copy_range(self, expr: str, name: str) -> None:
+        bounds = self.range_of(expr)
+        if bounds:
+            self.ranges[name] = bounds
+
+    def narrow(self, facts: list[tuple[str, int, int]]) -> None:
+        for name, lo, hi in facts:
+            known = self.ranges.get(name, (INT_MIN, INT_MAX))
+            self.ranges[name] = (max(known[0], lo), min(known[1], hi))
+
+    def facts(self, test: Any, env: dict[str, tuple[str, str]], truth: bool) -> list[tuple[str, int, int]]:
+        """Bounds on integer variables where `test` is `truth`: a comparison of a variable with
+        a literal, through not, and (if A B #f), or (if A #t B)."""
+        if type(test) is If and type(test.other) is Lit and test.other.value is False and truth:
+            return self.facts(test.test, env, True) + self.facts(test.then, env, True)
+        if type(test) is If and type(test.then) is Lit and test.then.value is True and not truth:
+            return self.facts(test.test, env, False) + self.facts(test.other, env, False)
+        if type(test) is not PrimCall or test.prim is not BASE.get(test.prim.name):
+            return []
+        if test.prim.name == "not":
+            return self.facts(test.args[0], env, not truth)
+        op = test.prim.name
+        if op not in ("<", "<=", ">", ">=") or len(test.args) != 2:
+            return []
+        a, b = test.args
+        if type(a) is Var and type(b) is Lit and type(b.value) is int:
+            name, c = self.int_name(a, env), b.value
+        elif type(b) is Var and type(a) is Lit and type(a.value) is int:
+            name, c, op = self.int_name(b, env), a.value, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+        else:
+            return []
+        if name is None:
+            return []
+        if not truth:
+            op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
+        lo, hi = {"<": (INT_MIN, c - 1), "<=": (INT_MIN, c), ">": (c + 1, INT_MAX), ">=": (c, INT_MAX)}[op]
+        return [(name, lo, hi)]
+
+    def int_name(self, var: Var, env: dict[str, tuple[str, str]]) -> str | None:
+        """The unboxed name of an integer variable, where its type is known."""
+        py, type_ = env[var.name]
+        if type_ == "int":
+            return py
+        return self.known.get((py, "int"))
 
     def charge(self, stmts: list[str], steps: int) -> int:
         """Steps to add to the region's static cost; in precise mode, charged here instead."""
@@ -215,8 +320,8 @@ class ModuleCompiler:
         test_code = self.compile(e.test, env)
         test = self.coerce(test_code, "bool", stmts)
         charge = self.charge(stmts, COST_IF)
-        then = self.scoped(e.then, env)
-        other = self.scoped(e.other, env)
+        then = self.scoped(e.then, env, self.facts(e.test, env, True))
+        other = self.scoped(e.other, env, self.facts(e.test, env, False))
         type_ = then.type if then.type == other.type else "any"
         result = self.fresh("t")
         stmts.append(f"if {test}:")
@@ -233,6 +338,7 @@ class ModuleCompiler:
     def c_Let(self, e: Let, env: dict[str, tuple[str, str]]) -> Code:
         value = self.compile(e.value, env)
         py = self.fresh("v")
+        self.copy_range(value.expr, py)
         body = self.compile(e.body, {**env, e.name: (py, value.type)})
         stmts = (*value.stmts, f"{py} = {value.expr}", *body.stmts)
         return Code(stmts, body.expr, body.type, value.cost + body.cost)
@@ -279,15 +385,45 @@ class ModuleCompiler:
         exprs = [self.atomic(x, stmts) if sum(t.count("{%d}" % i) for t in templates) > 1 or prim.py_pre else x
                  for i, x in enumerate(exprs)]
         if prim.py_pre:
-            stmts.append(f"if not ({prim.py_pre.format(*exprs)}): raise _ABORT")
+            pre = prim.py_pre.format(*exprs)
+            if prim.params[1:] == ("int",) and prim.name in ("wshl", "wshr", "wsar"):
+                bounds = self.range_of(exprs[1])
+                if bounds and 0 <= bounds[0] and bounds[1] <= 31:  # a shift amount always in range
+                    self.known[pre, "pre"] = pre
+            if _CONSTANT_TEST.fullmatch(pre) and eval(pre, {"__builtins__": {}}):  # noqa: S307 (digits and comparisons only)
+                self.known[pre, "pre"] = pre  # true of literals: nothing to check
+            if (pre, "pre") not in self.known:  # the same condition checked on every path here already
+                stmts.append(f"if not ({pre}): raise _ABORT")
+                self.known[pre, "pre"] = pre
         value = (prim.py or "").format(*exprs)
         result_type = types[0] if prim.result == "atom" else prim.result
-        if prim.py_post:
+        post = prim.py_post
+        if prim.name in ("+", "-") and prim is BASE[prim.name] and not self.precise:
+            post = self.sum_check(prim.name, exprs, value) if post else post
+        if post:
             result = self.fresh("t")
             stmts.append(f"{result} = {value}")
-            stmts.append(f"if not ({prim.py_post.format(r=result)}): raise _ABORT")
+            stmts.append(f"if not ({post.format(r=result)}): raise _ABORT")
+            self.copy_range(value, result)
             value = result
         return Code(tuple(stmts), value, result_type if result_type in UNBOXED else "any", cost)
+
+    def sum_check(self, op: str, exprs: list[str], value: str) -> str | None:
+        """The overflow check of an integer sum or difference given the operands' bounds: none
+        when the result is within range (its bounds recorded), one side when an operand's sign
+        is known, else both sides."""
+        a, b = self.range_of(exprs[0]), self.range_of(exprs[1])
+        if a and b:
+            lo, hi = (a[0] + b[0], a[1] + b[1]) if op == "+" else (a[0] - b[1], a[1] - b[0])
+            if INT_MIN <= lo and hi <= INT_MAX:
+                self.ranges[value] = (lo, hi)
+                return None
+        if b and (b[0] >= 0 or b[1] <= 0):  # the result moves one way from a
+            upward = (b[0] >= 0) == (op == "+")
+            return f"{{r}} <= {INT_MAX}" if upward else f"{INT_MIN} <= {{r}}"
+        if op == "+" and a and (a[0] >= 0 or a[1] <= 0):
+            return f"{{r}} <= {INT_MAX}" if a[0] >= 0 else f"{INT_MIN} <= {{r}}"
+        return INT_RANGE_PY
 
     def inline_types(self, prim: Primitive, args: list[Code]) -> list[str] | None:
         """The unboxed types the template works on, or None to call the checked wrapper."""
@@ -350,8 +486,17 @@ class ModuleCompiler:
         stmts += init.stmts
         cost = lo_code.cost + hi_code.cost + init.cost + self.charge(stmts, COST_FOR)
         var, acc = self.fresh("v"), self.fresh("v")
+        bounds = self.range_of(lo), self.range_of(hi)
+        if bounds[0] or bounds[1]:  # lo <= var <= hi, and every integer is within range
+            self.ranges[var] = (bounds[0][0] if bounds[0] else INT_MIN, bounds[1][1] if bounds[1] else INT_MAX)
         acc_type = init.type
         body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, acc_type)})
+        if acc_type == "any" and body.type in UNBOXED:  # try the body's type, checking the initial value's
+            typed = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, body.type)})
+            if typed.type == body.type:
+                checked = self.coerce(Code((), init.expr, init.type, 0), body.type, stmts)  # aborts otherwise
+                init = Code((), checked, body.type, init.cost)
+                acc_type, body = body.type, typed
         if body.type != acc_type:  # the accumulator's type is not stable: keep it boxed
             acc_type = "any"
             body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, acc_type)})
@@ -375,11 +520,13 @@ class ModuleCompiler:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def scoped(self, e: Any, env: dict[str, tuple[str, str]]) -> Code:
-        """Compile code that may not run (a branch, a loop body): its checks stay inside."""
-        saved = dict(self.known)
+    def scoped(self, e: Any, env: dict[str, tuple[str, str]], facts: list[tuple[str, int, int]] | None = None) -> Code:
+        """Compile code that may not run (a branch, a loop body): its checks stay inside, and
+        what its test says of integers (`facts`) holds inside only."""
+        saved, saved_ranges = dict(self.known), dict(self.ranges)
+        self.narrow(facts or [])
         code = self.compile(e, env)
-        self.known = saved
+        self.known, self.ranges = saved, saved_ranges
         return code
 
     def atomic(self, expr: str, stmts: list[str]) -> str:
@@ -413,6 +560,16 @@ class ModuleCompiler:
         return unboxed
 
 
+def has_call(e: Any) -> bool:
+    """Does the expression call a definition or a procedure value (outside the bodies of the
+    lambdas it makes, which are functions of their own)?"""
+    if type(e) in (Call, Apply):
+        return True
+    if type(e) is Lambda:
+        return False
+    return any(has_call(child) for child in children(e))
+
+
 def checked_wrapper(prim: Primitive) -> Any:
     impl, name = prim.impl, prim.name
 
@@ -441,7 +598,7 @@ class CompiledProgram:
             "__builtins__": dict(GENERATED_CODE_BUILTINS),
             "_W": Word, "_FC": FastClosure, "_ABORT": _ABORT, "_BUDGET": _BUDGET, "_OOS": _OOS,
             "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil, "_NIL": NIL,
-            "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, **compiler.constants,
+            "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, "MAXD1": MAX_CALL_DEPTH - 1, **compiler.constants,
         }
         mode = "precise" if precise else "region"
         exec(compile(self.source, f"<compiled {mode} {program.digest[:12]}>", "exec"), self.namespace)
