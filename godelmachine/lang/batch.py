@@ -35,6 +35,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from godelmachine.lang.codegen import Names, test_facts
 from godelmachine.lang.primitives import BASE
 from godelmachine.lang.syntax import COST_CALL, COST_FOR, COST_IF, COST_ITERATION, For, If, Let, Lit, PrimCall, Var
 from godelmachine.lang.syntax import Call as CallNode
@@ -107,29 +108,19 @@ def costly(line: str) -> bool:
     return line.lstrip().startswith("for ") or re.search(r"\bF\d+\(", line) is not None
 
 
-class BatchCompiler:
+class BatchCompiler(Names):
     """Compiles the definitions reachable from one entry, for given argument types."""
 
     def __init__(self, program: Any) -> None:
+        super().__init__()
         self.program = program
         self.functions: dict[tuple[Any, ...], tuple[str, BType]] = {}  # (name, types, ranges) -> function
         self.active: list[str] = []  # the definitions being compiled (a call back to one is recursion)
         self.lines: list[str] = []
-        self.constants: dict[str, Any] = {}
         self.ranges: dict[str, tuple[int, int]] = {}  # python name -> bounds of the int it holds on every lane
         self.costly: set[str] = set()  # functions that loop or call: worth running on their lanes only
         # primitive applications already made on every lane the code being compiled runs on
         self.cse: dict[tuple[str, tuple[str, ...]], tuple[str, BType, int]] = {}
-        self.counter = 0
-
-    def fresh(self, base: str) -> str:
-        self.counter += 1
-        return f"{base}{self.counter}"
-
-    def constant(self, value: Any) -> str:
-        name = self.fresh("K")
-        self.constants[name] = value
-        return name
 
     def function(self, name: str, types: tuple[BType, ...],
                  ranges: tuple[tuple[int, int] | None, ...] = ()) -> tuple[str, BType]:
@@ -243,30 +234,8 @@ class BatchCompiler:
         return code
 
     def facts(self, test: Any, env: dict[str, tuple[str, BType]], truth: bool) -> list[tuple[str, int, int]]:
-        """Bounds on integers computed already that hold where `test` is `truth`: from
-        comparisons with a constant, through not, and (if A B #f) and or (if A #t B)."""
-        if type(test) is If and type(test.other) is Lit and test.other.value is False and truth:
-            return self.facts(test.test, env, True) + self.facts(test.then, env, True)
-        if type(test) is If and type(test.then) is Lit and test.then.value is True and not truth:
-            return self.facts(test.test, env, False) + self.facts(test.other, env, False)
-        if type(test) is not PrimCall:
-            return []
-        if test.prim.name == "not":
-            return self.facts(test.args[0], env, not truth)
-        if test.prim.name not in ("<", "<=", ">", ">=") or len(test.args) != 2:
-            return []
-        left, right = (self.name_of(a, env) for a in test.args)
-        op = test.prim.name
-        if type(test.args[1]) is Lit and type(test.args[1].value) is int and left:
-            name, c = left, test.args[1].value
-        elif type(test.args[0]) is Lit and type(test.args[0].value) is int and right:
-            name, c, op = right, test.args[0].value, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
-        else:
-            return []
-        if not truth:
-            op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
-        lo, hi = {"<": (INT_MIN, c - 1), "<=": (INT_MIN, c), ">": (c + 1, INT_MAX), ">=": (c, INT_MAX)}[op]
-        return [(name, lo, hi)]
+        """Bounds on integers computed already that hold where `test` is `truth` (codegen.test_facts)."""
+        return test_facts(test, truth, lambda e: self.name_of(e, env))
 
     def name_of(self, e: Any, env: dict[str, tuple[str, BType]]) -> str | None:
         """The name holding the value of an expression compiled already (a variable, or a

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from godelmachine.lang.codegen import Names, test_facts
 from godelmachine.lang.interpreter import Outcome
 from godelmachine.lang.primitives import BASE, INT_RANGE_PY, UNBOXED_TYPES, Primitive, euclid_quotient, has_type
 from godelmachine.lang.syntax import (
@@ -109,15 +110,14 @@ class NotCompilable(Exception):
     pass
 
 
-class ModuleCompiler:
+class ModuleCompiler(Names):
     """Compiles a whole program into the source of one Python module."""
 
     def __init__(self, program: Any, precise: bool = False) -> None:
+        super().__init__()
         self.program = program
         self.precise = precise
         self.names = {name: f"F{i}" for i, name in enumerate(program.names())}
-        self.constants: dict[str, Any] = {}
-        self.counter = 0
         # (python name, type) -> unboxed expression, for checks already made on every path
         # that reaches the code being compiled (they dominate it).
         self.known: dict[tuple[str, str], str] = {}
@@ -127,15 +127,6 @@ class ModuleCompiler:
         # sums of bounded integers, the tests of the ifs that dominate the code): an integer
         # operation whose result is within bounds needs no overflow check
         self.ranges: dict[str, tuple[int, int]] = {}
-
-    def fresh(self, base: str) -> str:
-        self.counter += 1
-        return f"{base}{self.counter}"
-
-    def constant(self, value: Any) -> str:
-        name = self.fresh("K")
-        self.constants[name] = value
-        return name
 
     def module(self) -> str:
         """Compile every definition, assuming optimistically that each returns an int, until
@@ -248,32 +239,8 @@ class ModuleCompiler:
             self.ranges[name] = (max(known[0], lo), min(known[1], hi))
 
     def facts(self, test: Any, env: dict[str, tuple[str, str]], truth: bool) -> list[tuple[str, int, int]]:
-        """Bounds on integer variables where `test` is `truth`: a comparison of a variable with
-        a literal, through not, and (if A B #f), or (if A #t B)."""
-        if type(test) is If and type(test.other) is Lit and test.other.value is False and truth:
-            return self.facts(test.test, env, True) + self.facts(test.then, env, True)
-        if type(test) is If and type(test.then) is Lit and test.then.value is True and not truth:
-            return self.facts(test.test, env, False) + self.facts(test.other, env, False)
-        if type(test) is not PrimCall or test.prim is not BASE.get(test.prim.name):
-            return []
-        if test.prim.name == "not":
-            return self.facts(test.args[0], env, not truth)
-        op = test.prim.name
-        if op not in ("<", "<=", ">", ">=") or len(test.args) != 2:
-            return []
-        a, b = test.args
-        if type(a) is Var and type(b) is Lit and type(b.value) is int:
-            name, c = self.int_name(a, env), b.value
-        elif type(b) is Var and type(a) is Lit and type(a.value) is int:
-            name, c, op = self.int_name(b, env), a.value, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
-        else:
-            return []
-        if name is None:
-            return []
-        if not truth:
-            op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
-        lo, hi = {"<": (INT_MIN, c - 1), "<=": (INT_MIN, c), ">": (c + 1, INT_MAX), ">=": (c, INT_MAX)}[op]
-        return [(name, lo, hi)]
+        """Bounds on integer variables where `test` is `truth` (codegen.test_facts)."""
+        return test_facts(test, truth, lambda e: self.int_name(e, env) if type(e) is Var else None)
 
     def int_name(self, var: Var, env: dict[str, tuple[str, str]]) -> str | None:
         """The unboxed name of an integer variable, where its type is known."""
