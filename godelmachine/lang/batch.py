@@ -652,12 +652,4 @@ def batched(program: Any, name: str, types: tuple[BType, ...],
     return cache[key]
 
 
-def value_type(value: Any) -> BType | None:
-    """The batch type of an interpreter value, None if it has none."""
-    try:
-        return literal_type(value)
-    except NotBatchable:
-        return None
-
-
-__all__ = ["BatchProgram", "BatchOutcome", "NotBatchable", "batched", "lane_value", "value_type"]
+__all__ = ["BatchProgram", "BatchOutcome", "NotBatchable", "batched", "lane_value"]
