@@ -46,17 +46,24 @@ MAX_LANES = 65536
 MOSTLY_DEFERRED = 0.5  # a solver deferring more of its lanes than this runs on the scalar path
 
 
+def share_lag(share: Fraction, solver: int, search: int, base_solver: int, base_search: int,
+              carry: Fraction | int) -> Fraction | int:
+    """How far the search steps lag their share: solver steps * s - search steps * (1 - s) since
+    the share was last changed, plus the balance carried over then, in units of 1/denominator."""
+    n, rest = share.numerator, share.denominator - share.numerator
+    lag = (solver - base_solver) * n - (search - base_search) * rest
+    return lag + carry * rest if carry else lag  # carry is the int 0 until a switch changes the share to one not 0
+
+
 def owed_steps(share: Fraction, solver: int, search: int, base_solver: int, base_search: int,
                carry: Fraction | int) -> int:
     """Steps the proof searcher is owed: its share s of the steps since the share was last
-    changed, s/(1-s) per solver step, counted exactly (search steps * (1 - s) lags solver
-    steps * s), plus the balance carried over from before that change."""
+    changed, s/(1-s) per solver step, counted exactly (share_lag), plus the balance carried
+    over from before that change."""
     if share == 0:
         return 0
-    n, rest = share.numerator, share.denominator - share.numerator
-    lag = (solver - base_solver) * n - (search - base_search) * rest
-    if carry:  # the int 0 until a switch changes the share to one not 0
-        lag += carry * rest
+    lag = share_lag(share, solver, search, base_solver, base_search, carry)
+    rest = share.denominator - share.numerator
     return -(-lag // rest) if lag > 0 else 0
 
 
@@ -129,9 +136,7 @@ def walk(steps: np.ndarray, ok: np.ndarray, st: WalkState) -> Walk:
     if st.share == 0 or not st.idle:
         lanes = min(first_bad, int(np.searchsorted(sums[1:], target - now, side="left")) + 1, n)
         if st.share != 0:  # the first lane before which the searcher is owed steps
-            rest = st.share.denominator - st.share.numerator
-            lag = (st.solver - st.base_solver) * st.share.numerator - (st.search - st.base_search) * rest \
-                + st.carry * rest
+            lag = share_lag(st.share, st.solver, st.search, st.base_solver, st.base_search, st.carry)
             lanes = min(lanes, int(np.searchsorted(sums, (-lag) // st.share.numerator, side="right")))
         if lanes and now + int(sums[lanes]) > st.lifetime:
             return Walk(lanes, lanes - 1, st.lifetime - now, 0)
