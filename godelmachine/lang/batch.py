@@ -289,7 +289,7 @@ class BatchCompiler(Names):
             stmts += [f"for {k} in range({fixed}):",
                       *indent([f"{var} = {lo.expr} + _I64({k})", *body.stmts, f"{acc} = {body.expr}"])]
         else:
-            stmts += [f"for {k} in range(int(_np.max({trip}))):",
+            stmts += [f"for {k} in range(int(_np.max({trip}, initial=0))):",
                       *indent([f"{mk} = {trip} > {k}", f"{var} = {lo.expr} + _I64({k})", *body.stmts,
                                f"{acc} = _where({mk}, {body.expr}, {acc})"])]
         return BCode(tuple(stmts), acc, init.type, lo.cost + hi.cost + init.cost + COST_FOR)
@@ -615,6 +615,8 @@ class BatchProgram:
         lanes = np.flatnonzero(m)
         if 2 * len(lanes) > len(m):
             return fn(*args, m)
+        if len(lanes) == 0:  # no lane calls: nothing runs, nothing is charged
+            return _scatter(zero, lanes, zero, len(m))
         ns = self.namespace
         steps, deferred = ns["S"], ns["D"]
         ns["S"], ns["D"] = steps[lanes], deferred[lanes]
