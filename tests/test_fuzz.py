@@ -230,7 +230,7 @@ HOSTILE = st.lists(st.sampled_from(list("ab_'\"\\\n\r{}()#;:.=+ ") + ["__", "imp
                    min_size=1, max_size=12).map("".join)
 
 
-GENERATED_NAME = re.compile(r"(F|G_F|v|t|u|L|K)[0-9]+")
+GENERATED_NAME = re.compile(r"F[0-9]+_[iwba]+|(F|G_F|v|t|u|L|K)[0-9]+")
 ATTRIBUTES = {"head", "tail", "length", "bits", "fn", "arity"}
 
 
@@ -238,10 +238,11 @@ def check_generated_source(program: Program, module: compiler.CompiledProgram) -
     """The generated Python is made of the compiler's own names only (F1, v2, t3, K4, the
     namespace's helpers and the allowed builtins), and its only strings are the names of the
     program's definitions (as repr) and type names: no user text is ever code."""
-    allowed = set(module.namespace) | set(compiler.GENERATED_CODE_BUILTINS) | {"d"}
+    allowed = set(module.namespace) | set(compiler.GENERATED_CODE_BUILTINS) | {"d", "S", "B", "_module", "_call", "f", "args",
+                                                                               "budget", "value"}
     for node in ast.walk(ast.parse(module.source)):
         names = ([node.id] if isinstance(node, ast.Name) else [node.name] if isinstance(node, ast.FunctionDef)
-                 else [node.arg] if isinstance(node, ast.arg) else node.names if isinstance(node, ast.Global) else [])
+                 else [node.arg] if isinstance(node, ast.arg) else node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else [])
         for name in names:
             assert GENERATED_NAME.fullmatch(name) or name in allowed, name
         if isinstance(node, ast.Attribute):

@@ -19,7 +19,12 @@ evaluator, whose outcome (reason, position, steps) is the definition.
 
 Types are tracked where they are known (literals, primitive results, `let` and loop
 variables), which removes type checks and keeps 32-bit words unboxed (a word is its bits, a
-Python int) inside a function; words are boxed into `Word` at calls, returns and in data.
+Python int) inside a function; words are boxed into `Word` in data and where a caller outside
+the program or a closure receives them. In region mode a call whose arguments have known
+unboxed types calls a *specialization* of its callee, compiled with those parameter types (no
+checks of them, words passed and, when every path returns one, returned unboxed); the generic
+form, with every parameter `any`, is what outside callers and closures call. The step counter
+and the budget are cells of the closure the module's functions are made in.
 Programs that use the reflection primitives are not compiled: they run on the reference.
 """
 
@@ -57,6 +62,10 @@ UNBOXED = UNBOXED_TYPES  # types whose Python form is known statically
 _ATOMIC = re.compile(r"-?[A-Za-z_0-9]+")
 _CONSTANT_TEST = re.compile(r"[-0-9 ()<=>!]+")  # a precondition over literals only
 _INT_LITERAL = re.compile(r"\(?(-?[0-9]+)\)?")  # how c_Lit writes an integer
+MAX_SPECIALIZATIONS = 64  # per program; past them, calls take the generic form
+# The check before a call in region mode: the budget, and the callee's depth d + 1 < MAX_CALL_DEPTH
+DEPTH_CHECK = f"if S > B or d >= {MAX_CALL_DEPTH - 1}: raise _BUDGET"
+Key = tuple[str, tuple[str, ...]]  # a definition's name and its parameters' types
 
 
 class FastAbort(Exception):
@@ -121,38 +130,81 @@ class ModuleCompiler(Names):
         # (python name, type) -> unboxed expression, for checks already made on every path
         # that reaches the code being compiled (they dominate it).
         self.known: dict[tuple[str, str], str] = {}
-        # The type each definition returns (int or bool, else any), found by iteration.
-        self.returns: dict[str, str] = {}
+        # The type each function returns (int, bool or, for a specialization, word; else any),
+        # found by iteration. A function is a definition's generic form (every parameter
+        # `any`, what outside callers call) or a specialization: the same definition compiled
+        # for the unboxed types its arguments have at an internal call site (region mode only).
+        self.returns: dict[Key, str] = {}
+        self.specs: dict[Key, str] = {}  # specialization -> its Python name, in the order asked for
+        self.returning = "any"  # the assumed return type of the function being compiled
         # (python name) -> bounds of the integer it holds, where they are known (loop variables,
         # sums of bounded integers, the tests of the ifs that dominate the code): an integer
         # operation whose result is within bounds needs no overflow check
         self.ranges: dict[str, tuple[int, int]] = {}
 
     def module(self) -> str:
-        """Compile every definition, assuming optimistically that each returns an int, until
+        """Compile every function, assuming optimistically that each returns an int, until
         the return types are stable. A stable assumption holds on every run: a body whose type
         is T when every call returns its assumed type returns T, by induction on call depth.
-        A definition whose assumed type changes a second time is given `any` for good."""
-        self.returns = {name: "int" for name in self.names}
-        changed: set[str] = set()
+        A function whose assumed type changes a second time is given `any` for good. The
+        specializations are those the pass's call sites ask for; the iteration ends when a
+        pass changes no assumption and meets no new function, so every function it compiled
+        was compiled under the types its callers assumed. (Each pass changes an assumption or
+        meets a new function, of which there are finitely many: the iteration ends.)"""
+        changed: set[Key] = set()
         while True:
+            self.specs = {}
             lines: list[str] = []
-            found: dict[str, str] = {}
+            found: dict[Key, str] = {}
             for definition in self.program.definitions():
-                params = {p: (self.fresh("v"), "any") for p in definition.params}
-                body, type_ = self.function(self.names[definition.name], params, definition.body, {})
-                lines += body + [""]
-                found[definition.name] = type_ if type_ in ("int", "bool") else "any"
-            assumed = {name: type_ if type_ == self.returns[name] or name not in changed else "any"
-                       for name, type_ in found.items()}
-            if assumed == self.returns:  # stable (a definition forced to `any` may prove narrower)
+                key = (definition.name, ("any",) * len(definition.params))
+                lines += self.compile_function(key, self.names[definition.name], found) + [""]
+            done = 0
+            while done < len(self.specs):  # grows while specializations ask for others
+                key, fname = list(self.specs.items())[done]
+                lines += self.compile_function(key, fname, found) + [""]
+                done += 1
+            assumed = {key: type_ if type_ == self.returns.get(key, "int") or key not in changed else "any"
+                       for key, type_ in found.items()}
+            if all(type_ == self.returns.get(key, "int") for key, type_ in assumed.items()):
                 break
-            changed.update(name for name in found if assumed[name] != self.returns[name])
-            self.returns = assumed
+            changed.update(key for key, type_ in assumed.items() if type_ != self.returns.get(key, "int"))
+            self.returns.update(assumed)
+        entries = []
         for name, fn in self.names.items():
             arity = len(self.program.lookup(name).params)
             lines.append(f"G_{fn} = _FC({fn}, {arity}, {name!r})")
-        return "\n".join(lines) + "\n"
+            entries.append(fn)
+        # The step counter S and the budget B are cells of one closure, not module globals: the
+        # functions read and write them faster, and `_call` is the one way in from outside.
+        call = ["def _call(f, args, budget):", "    nonlocal S, B", "    S, B = 0, budget",
+                "    value = f(*args, 0)", "    return value, S"]
+        return "\n".join(["def _module():", "    S = B = 0", *indent(lines), *indent(call),
+                          f"    return _call, ({''.join(e + ', ' for e in entries)})"]) + "\n"
+
+    def compile_function(self, key: Key, fname: str, found: dict[Key, str]) -> list[str]:
+        """A definition's lines as the function `key`; its return type goes into `found`."""
+        name, types = key
+        definition = self.program.lookup(name)
+        params = {p: (self.fresh("v"), t) for p, t in zip(definition.params, types)}
+        generic = all(t == "any" for t in types)
+        self.returning = self.returns.get(key, "int")
+        lines, type_ = self.function(fname, params, definition.body, {})
+        found[key] = type_ if type_ in ("int", "bool") or (type_ == "word" and not generic) else "any"
+        return lines
+
+    def callee(self, name: str, args: list[Code]) -> tuple[str, Key]:
+        """The function a call to `name` with these arguments runs: the specialization for its
+        arguments' unboxed types (asked for here if new), or the generic form."""
+        types = tuple(a.type if a.type in UNBOXED else "any" for a in args)
+        key = (name, types)
+        if self.precise or all(t == "any" for t in types):
+            return self.names[name], (name, ("any",) * len(args))
+        if key not in self.specs:
+            if len(self.specs) >= MAX_SPECIALIZATIONS:
+                return self.names[name], (name, ("any",) * len(args))
+            self.specs[key] = f"{self.names[name]}_{''.join(t[0] for t in types)}"
+        return self.specs[key], key
 
     def function(self, fname: str, params: dict[str, tuple[str, str]], body: Any,
                  captured: dict[str, tuple[str, str]]) -> tuple[list[str], str]:
@@ -163,12 +215,12 @@ class ModuleCompiler(Names):
         args = [py for py, _ in params.values()] + ["d"] + [f"{py}={py}" for py, _ in captured.values()]
         if self.precise:
             code = self.compile(body, env)
-            lines = ["global S", f"S += {code.cost + COST_CALL}", "if S > B: raise _OOS", "if d >= MAXD: raise _ABORT",
+            lines = ["nonlocal S", f"S += {code.cost + COST_CALL}", "if S > B: raise _OOS", "if d >= MAXD: raise _ABORT",
                      *code.stmts, f"return {box(code.expr, code.type)}"]
             type_ = code.type
         else:
             returned: list[str] = []
-            lines = ["global S", *self.tail(body, env, COST_CALL, returned)]
+            lines = ["nonlocal S", *self.tail(body, env, COST_CALL, returned)]
             type_ = returned[0] if len(set(returned)) == 1 else "any"  # every return boxes its value
         self.known, self.ranges = saved, saved_ranges
         return [f"def {fname}({', '.join(args)}):", *indent(lines)], type_
@@ -207,16 +259,17 @@ class ModuleCompiler(Names):
         if total:
             lines.append(f"S += {total}")
         if calls:
-            lines.append("if S > B or d >= MAXD1: raise _BUDGET")
+            lines.append(DEPTH_CHECK)
         returned.append(code.type)
-        return [*lines, *code.stmts, f"return {box(code.expr, code.type)}"]
+        value = code.expr if code.type == self.returning == "word" else box(code.expr, code.type)
+        return [*lines, *code.stmts, f"return {value}"]
 
     def flush(self, e: Any, pending: int, lines: list[str]) -> int:
         """Before code that calls: charge what the region owes so far and check; 0 left pending."""
         if not has_call(e):
             return pending
-        lines += [f"S += {pending}", "if S > B or d >= MAXD1: raise _BUDGET"] if pending else \
-            ["if S > B or d >= MAXD1: raise _BUDGET"]
+        lines += [f"S += {pending}", DEPTH_CHECK] if pending else \
+            [DEPTH_CHECK]
         return 0
 
     # --- integer bounds ---------------------------------------------------------------------
@@ -314,7 +367,9 @@ class ModuleCompiler(Names):
         captured = {name: env[name] for name in sorted(free_variables(e)) if name in env}
         params = {p: (self.fresh("v"), "any") for p in e.params}
         fname = self.fresh("L")
+        saved, self.returning = self.returning, "any"  # a closure returns boxed values
         stmts = self.function(fname, params, e.body, captured)[0]
+        self.returning = saved
         cost = self.charge(stmts, COST_LAMBDA)
         result = self.fresh("t")
         stmts.append(f"{result} = _FC({fname}, {len(e.params)})")
@@ -426,9 +481,10 @@ class ModuleCompiler(Names):
         args = [self.compile(arg, env) for arg in e.args]
         stmts = [s for arg in args for s in arg.stmts]
         result = self.fresh("t")
-        call_args = [box(a.expr, a.type) for a in args] + ["d + 1"]
-        stmts.append(f"{result} = {self.names[e.name]}({', '.join(call_args)})")
-        return Code(tuple(stmts), result, self.returns[e.name], sum(a.cost for a in args))
+        fname, key = self.callee(e.name, args)
+        call_args = [a.expr if t != "any" else box(a.expr, a.type) for a, t in zip(args, key[1])] + ["d + 1"]
+        stmts.append(f"{result} = {fname}({', '.join(call_args)})")
+        return Code(tuple(stmts), result, self.returns.get(key, "int"), sum(a.cost for a in args))
 
     def c_Apply(self, e: Apply, env: dict[str, tuple[str, str]]) -> Code:
         fn = self.compile(e.fn, env)
@@ -458,7 +514,10 @@ class ModuleCompiler(Names):
             self.ranges[var] = (bounds[0][0] if bounds[0] else INT_MIN, bounds[1][1] if bounds[1] else INT_MAX)
         acc_type = init.type
         body = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, acc_type)})
-        if acc_type == "any" and body.type in UNBOXED:  # try the body's type, checking the initial value's
+        # Try the body's type, checking the initial value's: a check the reference does not
+        # make (a loop that runs no time returns the initial value as it is), so region mode
+        # only, where a failed check asks the reference; precise mode traps only where it does.
+        if acc_type == "any" and body.type in UNBOXED and not self.precise:
             typed = self.scoped(e.body, {**env, e.var: (var, "int"), e.acc: (acc, body.type)})
             if typed.type == body.type:
                 checked = self.coerce(Code((), init.expr, init.type, 0), body.type, stmts)  # aborts otherwise
@@ -565,17 +624,17 @@ class CompiledProgram:
             "__builtins__": dict(GENERATED_CODE_BUILTINS),
             "_W": Word, "_FC": FastClosure, "_ABORT": _ABORT, "_BUDGET": _BUDGET, "_OOS": _OOS,
             "_ediv": euclid_quotient, "_Pair": Pair, "_Nil": Nil, "_NIL": NIL,
-            "S": 0, "B": 0, "MAXD": MAX_CALL_DEPTH, "MAXD1": MAX_CALL_DEPTH - 1, **compiler.constants,
+            "MAXD": MAX_CALL_DEPTH, **compiler.constants,
         }
         mode = "precise" if precise else "region"
         exec(compile(self.source, f"<compiled {mode} {program.digest[:12]}>", "exec"), self.namespace)
-        self.entry = {name: self.namespace[fn] for name, fn in compiler.names.items()}
+        self._call, functions = self.namespace["_module"]()
+        self.entry = dict(zip(compiler.names, functions))  # in the order module() lists them
 
     def call(self, name: str, args: tuple[Any, ...], budget: int) -> tuple[Any, int]:
-        self.namespace["S"] = 0
-        self.namespace["B"] = budget
-        value = self.entry[name](*args, 0)
-        return value, self.namespace["S"]
+        """The value of `name` on `args` and the steps it took; FastBudget, FastAbort or
+        FastOutOfSteps (precise mode) where the fast path gives up."""
+        return self._call(self.entry[name], args, budget)
 
 
 def compiled(program: Any, precise: bool = False) -> CompiledProgram | None:
