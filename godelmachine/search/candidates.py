@@ -19,6 +19,7 @@ nothing here is believed: every candidate must still be proved by the kernel.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from fractions import Fraction
@@ -331,6 +332,23 @@ def _test_pairs(count: int) -> list[tuple[int, int]]:
 
 
 TEST_PAIRS = _test_pairs(30)
+
+
+@functools.lru_cache(maxsize=32)
+def probes(boolean: bool, max_ops: int, params: tuple[str, ...], seeds: bool) -> tuple[tuple[Any, Program], ...]:
+    """superopt's pool for a helper with these parameters, each expression with its program
+    `(define (probe params...) expr)`: the same on every call, so made once (a run asks for it
+    in every epoch, and making it costs more than testing it)."""
+    if boolean:
+        pool = list(comparisons(max_ops, params))
+    else:
+        idioms = [datum(text) for text in IDIOMS] if seeds and len(params) == 1 else []
+        pool = idioms + list(word_expressions(max_ops, params if len(params) == 2 else ("x",)))
+    made = []
+    for expression in pool:
+        expr = substitute_var(expression, "x", params[0]) if len(params) == 1 else expression
+        made.append((expr, Program.from_nodes([from_value(definition("probe", params, expr))])))
+    return tuple(made)
 PER_HELPER = 4  # candidates kept for each helper, the cheapest of different behaviours
 SUPEROPT_OPS = 3  # operations in the largest enumerated expression
 
@@ -358,16 +376,8 @@ def superopt(program: Program, runner: Runner, max_ops: int = SUPEROPT_OPS, seed
             if len({type(w) for w in wanted}) != 1:
                 continue
             old_cost = sum(runner(program, d.name, args).steps for args in vectors)
-            params = tuple(d.params)
-            if type(wanted[0]) is bool:
-                pool = list(comparisons(max_ops, params))
-            else:
-                idioms = [datum(text) for text in IDIOMS] if seeds and len(params) == 1 else []
-                pool = idioms + list(word_expressions(max_ops, params if len(params) == 2 else ("x",)))
             mine: list[Switchprog] = []
-            for expression in pool:
-                expr = substitute_var(expression, "x", params[0]) if len(params) == 1 else expression
-                probe = Program.from_nodes([from_value(definition("probe", params, expr))])
+            for expr, probe in probes(type(wanted[0]) is bool, max_ops, tuple(d.params), seeds):
                 cost = 0
                 for args, w in zip(vectors, wanted):  # stop at the first test the probe fails
                     result = runner(probe, "probe", args, False)

@@ -71,6 +71,7 @@ TECHNIQUES = techniques.FOLDER
 BIOPS_BASE = 2**14  # steps of a technique with prior 1 in phase 0
 EMPIRICAL_SAMPLE = 16  # instances the unsound empirical baseline compares a candidate on
 PROBE_BUDGET = 1_000_000  # steps of one run of a candidate generator
+MAX_KNOWN_OUTCOMES = 500_000  # generator runs remembered (see Searcher.outcomes)
 
 
 @dataclass
@@ -158,6 +159,10 @@ class Searcher:
             program = Program.from_source(source, f"godelmachine/search/techniques/{name}.gm", self.table)
             self.techniques.append(Technique(name, prior / total, program))
         self.reset(epoch)
+        # Outcomes of the generators' runs, by program digest, name and arguments, kept across
+        # epochs: a run is deterministic, and one that ended within a limit ends the same way
+        # within any limit as large. It saves wall time only; the clock is charged the same.
+        self.outcomes: dict[Any, tuple[Any, Any]] = {}
         self.refusals: list[Refusal] = []
         self.summaries: dict[str, str] = {}
 
@@ -354,7 +359,15 @@ class Searcher:
             budget = self.budget(ctx, ctx.budget - ctx.steps)
 
             def runner(program: Program, name: str, args: tuple, fast: bool = True) -> Any:
-                outcome = run(program, name, args, budget=max(1, min(budget.left(), PROBE_BUDGET)), fast=fast)
+                limit = max(1, min(budget.left(), PROBE_BUDGET))
+                key = (program.digest, name, tuple((type(a), a) for a in args))
+                known = self.outcomes.get(key)
+                if known is not None and known[0] is program.prims and known[1].steps <= limit:
+                    outcome = known[1]  # the run ended (a value or a trap) within this limit: the same again
+                else:
+                    outcome = run(program, name, args, budget=limit, fast=fast)
+                    if outcome.kind != "out-of-steps" and len(self.outcomes) < MAX_KNOWN_OUTCOMES:
+                        self.outcomes[key] = (program.prims, outcome)
                 budget.spend(outcome.steps)
                 return outcome
 
