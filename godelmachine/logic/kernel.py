@@ -33,6 +33,7 @@ the freshness of names the kernel relies on.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -651,8 +652,15 @@ def definition_equations(theorem: Theorem) -> "Rules":
     equation's quantified variables, distinct, in order, and the right side may use no
     other free symbol (so that rewriting neither drops an argument nor captures one)."""
     base = symbol_base(theorem.arg("program"), theorem.arg("function")) + "."
+    return dict(_equations(theorem.statement, base))
+
+
+@functools.lru_cache(maxsize=1024)
+def _equations(statement: Term, base: str) -> "Rules":
+    """definition_equations of a statement (terms are hash-consed: an equal statement is the
+    same object), made once: every `smt` query with a definition premise asks for them twice."""
     rules: Rules = {}
-    for part in conjuncts(theorem.statement):
+    for part in conjuncts(statement):
         variables, body = quantified_body(part)
         params = tuple(sym(n, s) for n, s in variables)
         for equation in conjuncts(body):
