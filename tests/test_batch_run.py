@@ -17,9 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from godelmachine.logic.axioms import Distribution, Marginal
+from godelmachine.logic.terms import int_
 from godelmachine.machine.batch_run import InstanceStream, WalkState, walk, walk_reference
 from godelmachine.machine.machine import Machine
-from godelmachine.machine.task import draw_instances, load_task
+from godelmachine.machine.task import draw_columns, draw_instances, load_task
 
 
 @st.composite
@@ -66,6 +68,21 @@ def test_stream_draws_as_the_scalar_loop_did() -> None:
     got += [stream.next() for _ in range(768 - 605)]
     assert [(op, x.bits if i < 5 or i >= 605 else x) for i, (op, x) in enumerate(got)] == \
         [(op, x.bits) for op, x in expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 10**6), min_size=1, max_size=9), st.integers(0, 2**32), st.integers(1, 700))
+def test_finite_draws_are_rng_choice(weights: list[int], seed: int, count: int) -> None:
+    """draw_columns draws a finite marginal as rng.choice with its chances does (the instances
+    of every run recorded so far), leaving the generator in the same state."""
+    table = tuple((Fraction(w, sum(weights)), int_(i)) for i, w in enumerate(weights))
+    marginal = Marginal("finite", table=table)
+    mine, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    (column,) = draw_columns(Distribution("d", (("v", "int"),), (marginal,)), mine, count)
+    chances = np.array([float(w) for w, _ in table])
+    expected = theirs.choice(len(table), size=count, p=chances / chances.sum())
+    assert column.tolist() == expected.tolist()
+    assert mine.integers(2**62) == theirs.integers(2**62)
 
 
 # Each built-in task past its first switch (bandit, sum-to-n and fib past both), short enough
