@@ -19,6 +19,7 @@ from benchmarks import (
     hackers_delight,
     interpreter,
     kernel_fuzz,
+    lifetimes,
     startup,
     sygus_bench,
     synthesis,
@@ -28,7 +29,8 @@ from benchmarks.machine import describe
 
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
           "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
-          "synthesis": synthesis, "sygus": sygus_bench, "startup": startup, "batch": batch}
+          "synthesis": synthesis, "sygus": sygus_bench, "startup": startup, "batch": batch,
+          "lifetimes": lifetimes}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

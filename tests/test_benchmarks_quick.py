@@ -31,6 +31,9 @@ def test_quick_benchmarks_run_and_write_results(tmp_path: Path) -> None:
     assert set(synthesis) == {"P1", "P4"} and all(row["outcome"] == "found" for row in synthesis.values())
     assert synthesis["P1"]["found"] == "(define (solve x) (wand x (w+ x #xffffffff)))"
     assert synthesis["P1"]["steps"] < synthesis["P1"]["before"]["steps"]  # the enumeration is deterministic
+    lifetimes = {row["task"]: row for row in json.loads((tmp_path / "lifetimes-quick.json").read_text())["rows"]}
+    assert set(lifetimes) == {"(imports only)", "bandit"} and lifetimes["bandit"]["lifetime"] == 1_000_000
+    assert lifetimes["bandit"]["median_wall"] > lifetimes["(imports only)"]["median_wall"] > 0
     sygus = {row["problem"]: row for row in json.loads((tmp_path / "sygus-quick.json").read_text())["rows"]}
     machine = sygus["p01"]["machine"]  # proved within 10 s, in the grammar, at the best-known size
     assert machine["solved"] and machine["in_grammar"] and machine["size"] == sygus["p01"]["best_known"] == 2
