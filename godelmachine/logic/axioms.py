@@ -42,11 +42,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from godelmachine.errors import Pos, UserError
 from godelmachine.lang.primitives import BASE
@@ -459,12 +461,11 @@ def _primitive_lines() -> dict[str, int]:
     """Line of each primitive's entry in the table's source, for `axioms list`."""
     from godelmachine.lang import primitives
 
-    text = Path(primitives.__file__).read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(text) if line.startswith("_CORE"))
+    text = Path(primitives.__file__).read_text(encoding="utf-8")
+    start = text.index("\n_CORE")
     found: dict[str, int] = {}
-    for i in range(start, len(text)):
-        for match in re.finditer(r'\(\s*"([^"]+)"', text[i]):
-            found.setdefault(match.group(1), i + 1)
+    for match in re.finditer(r'\(\s*"([^"]+)"', text[start:]):  # an entry's name may open its own line
+        found.setdefault(match.group(1), text.count("\n", 0, start + match.start(1)) + 1)
     return found
 
 
@@ -547,8 +548,29 @@ def decided(named: tuple[tuple[str, Term], ...], rlimit: int) -> tuple[str, tupl
     return answer, tuple(core)
 
 
+# Who hears what the checks are doing (`axioms check` and `add` show it): set by `reporting`.
+_REPORT: ContextVar[Callable[[str], None] | None] = ContextVar("axiom_checks_report", default=None)
+
+
+@contextmanager
+def reporting(report: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, each check of a set being loaded is announced to `report` before it runs."""
+    token = _REPORT.set(report)
+    try:
+        yield
+    finally:
+        _REPORT.reset(token)
+
+
+def note(text: str) -> None:
+    report = _REPORT.get()
+    if report is not None:
+        report(text)
+
+
 def check_consistency(target: AxiomSet) -> None:
     """Refuse a set of the kernel's own axioms that Z3 finds unsatisfiable, naming an unsat core."""
+    note(f"the consistency of the kernel's {sum(1 for a in target.axioms.values() if not a.user)} axioms")
     named = tuple((a.name, a.statement) for a in target.axioms.values() if a.cls != "hardware" and not a.user)
     answer, core = decided(named, CONSISTENCY_RLIMIT)
     if answer == "unsat":
@@ -568,6 +590,7 @@ def mark_redundant(target: AxiomSet) -> None:
         if axiom.cls == "hardware" or axiom.user:
             continue
         if earlier:
+            note(f"whether {name} ({axiom.source}:{axiom.line}) follows from the axioms before it")
             core = derivation_core(earlier, axiom, REDUNDANCY_RLIMIT)
             if core is not None:
                 target.axioms[name] = replace(axiom, status="proved", proved_from=core)
@@ -606,6 +629,7 @@ def check_user_axioms(target: AxiomSet) -> None:
     for name, axiom in list(target.axioms.items()):
         if not axiom.user:
             continue
+        note(f"{name} ({axiom.source}:{axiom.line}): proving it, else testing it")
         mentioned = set(functions(axiom.statement))
         if mentioned & ENVIRONMENT_VOCABULARY:
             outcome = environment_lemma(target, axiom, sorted(mentioned & ENVIRONMENT_VOCABULARY))
@@ -621,6 +645,7 @@ def check_user_axioms(target: AxiomSet) -> None:
     if not constraints:
         target.user_consistency = "no constraints"
         return
+    note(f"the consistency of the user's {len(constraints)} constraint(s)")
     answer, core = decided(tuple((a.name, a.statement) for a in constraints), CONSISTENCY_RLIMIT)
     if answer == "unsat":
         raise UserError(f"the axioms are inconsistent: {places(target, core)} cannot all hold")

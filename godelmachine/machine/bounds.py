@@ -6,6 +6,7 @@ restate, as decimals, the bounds that theorem rests on (mean costs, maximum cost
 
 from __future__ import annotations
 
+import decimal
 from fractions import Fraction
 from typing import Any
 
@@ -20,7 +21,9 @@ FLIP = {"<=": ">=", ">=": "<=", "=": "=", "<": ">=", ">": "<="}
 
 def proven_bounds(theorem: Theorem | None, programs: dict[str, Any]) -> dict[tuple[str, str, str], Fraction]:
     """(function, relation, program constant) -> the number, for each fact of the derivation of
-    the form (R (f P) e) with e a closed numeric expression."""
+    the form (R (f P) e) with e a closed numeric expression; where several facts bound the same
+    thing, the tightest (the largest lower bound, the smallest upper bound): a derivation often
+    holds a trivial bound too (a cost of at least 1), which must not stand for the real one."""
     found: dict[tuple[str, str, str], Fraction] = {}
     if theorem is None:
         return found
@@ -32,8 +35,10 @@ def proven_bounds(theorem: Theorem | None, programs: dict[str, Any]) -> dict[tup
             if side.kind == "app" and side.name in FUNCTIONS and len(side.args) == 1 and side.args[0].kind == "sym":
                 value = number(other)
                 if value is not None:
-                    key = (side.name, relation if relation in ("<=", ">=", "=") else relation, side.args[0].name)
-                    found[key] = value
+                    key = (side.name, relation, side.args[0].name)
+                    known = found.get(key)
+                    if known is None or (relation == ">=" and value > known) or (relation == "<=" and value < known):
+                        found[key] = value
     return found
 
 
@@ -53,9 +58,17 @@ def utility_figures(target: Theorem | None, before: Any, after: Any, share_befor
         return {"switch": None, "no_switch": None, "remaining": remaining}
     switch = (1 - share_after) * remaining / mu_new * rho_new - 1
     stay = ((1 - share_before) * remaining + c) / mu_old * rho
-    return {"switch": f"{float(switch):.6g}", "no_switch": f"{float(stay):.6g}", "remaining": remaining,
-            "mean_cost_before": f"{float(mu_old):.6g}", "mean_cost_after": f"{float(mu_new):.6g}",
-            "mean_reward": f"{float(rho):.6g}"}
+    return {"switch": figure(switch), "no_switch": figure(stay), "remaining": remaining,
+            "mean_cost_before": figure(mu_old), "mean_cost_after": figure(mu_new), "mean_reward": figure(rho)}
+
+
+def figure(x: Fraction) -> str:
+    """A bound as people read it: an integer whole, else a decimal of 6 significant digits,
+    never in scientific notation (1234567/7 is 176367, 1/3 is 0.333333)."""
+    if x.denominator == 1:
+        return str(x.numerator)
+    with decimal.localcontext(prec=6):
+        return format(decimal.Decimal(x.numerator) / decimal.Decimal(x.denominator), "f")
 
 
 def number(t: Term) -> Fraction | None:

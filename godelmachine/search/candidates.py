@@ -39,6 +39,12 @@ def datum(text: str) -> Any:
     return to_value(node)
 
 
+def clipped(text: str, limit: int = 70) -> str:
+    """A switch summary's expression: whole, or cut with an ellipsis that says so (the record's
+    switchprog and `after` hold it whole)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def definition(name: str, params: Iterable[str], body: Any) -> Any:
     return make_list(["define", make_list([name, *params]), body])
 
@@ -114,7 +120,7 @@ def algebraic(program: Program) -> list[Switchprog]:
         body = list(d.code)[2]
         for variant in simplifications(body):
             code = definition(d.name, d.params, rename_shared(variant, d))
-            found.append({"definitions": [code], "summary": f"{d.name}: simplify {show(body)[:40]} ..."})
+            found.append({"definitions": [code], "summary": f"{d.name}: simplify {clipped(show(body), 40)}"})
     return found
 
 
@@ -387,7 +393,7 @@ def superopt(program: Program, runner: Runner, max_ops: int = SUPEROPT_OPS, seed
                 else:
                     if cost < old_cost:
                         mine.append({"definitions": [definition(d.name, d.params, expr)], "cost": cost,
-                                     "summary": f"{d.name}: -> {show(expr)[:70]}"})
+                                     "summary": f"{d.name}: -> {clipped(show(expr))}"})
             mine.sort(key=lambda sp: (sp["cost"], len(show(sp["definitions"][0]))))  # cheapest first
             unique: list[Switchprog] = []
             for sp in mine:

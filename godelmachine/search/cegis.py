@@ -37,7 +37,7 @@ from godelmachine.lang.values import show, type_name
 from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.search import components
-from godelmachine.search.candidates import Runner, Switchprog, definition, replace_definitions
+from godelmachine.search.candidates import Runner, Switchprog, clipped, definition, replace_definitions
 from godelmachine.search.inputs import helper_inputs, support_inputs
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
 from godelmachine.search.space import SearchSpace
@@ -354,7 +354,7 @@ class TargetSearch:
                                    lambda n: self.pay("enumeration", n), self.left)
             if counterexample is None:
                 self.done = True
-                return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+                return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {clipped(text)}"}
             self.tried.add(text)
             if self.refute(counterexample):
                 self.restart()
@@ -460,7 +460,7 @@ class TargetSearch:
                                lambda n: self.pay("lines", n), self.left)
         if counterexample is None:
             self.done = True
-            return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {text[:70]}"}
+            return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {clipped(text)}"}
         self.tried.add(text)
         if self.refute(counterexample) and self.enumerating:
             self.restart()

@@ -159,6 +159,9 @@ class Searcher:
             program = Program.from_source(source, f"godelmachine/search/techniques/{name}.gm", self.table)
             self.techniques.append(Technique(name, prior / total, program))
         self.reset(epoch)
+        # What the searcher is doing, for people watching a run (never read by the machine):
+        # the technique and its BIOPS phase, the candidate switchprog, the tactic being run.
+        self.activity: list[str] = ["", "", ""]
         # Outcomes of the generators' runs, by program digest, name and arguments, kept across
         # epochs: a run is deterministic, and one that ended within a limit ends the same way
         # within any limit as large. It saves wall time only; the clock is charged the same.
@@ -210,6 +213,7 @@ class Searcher:
         technique, budget = self.next_trial(limit)
         evaluator = self.new_evaluator(technique.program, min(budget, limit))
         self.technique = technique.name
+        self.activity = [f"{technique.name}, phase {self.phase}", "", ""]
         with self.clock.trial(evaluator):
             try:
                 outcome = evaluator.run("technique", ())
@@ -221,6 +225,15 @@ class Searcher:
         elif outcome.kind == "value" and outcome.value == "wait":
             self.waiting.add(technique.name)
         return None
+
+    def activity_text(self) -> str:
+        """`proving obligation same-results for clear-lowest: -> (wand x ...) [superopt, phase 3]`."""
+        technique, candidate, doing = self.activity
+        if not technique:
+            return ""
+        if not candidate:
+            return f"looking for candidates [{technique}]"
+        return f"{'proving ' + doing if doing else 'trying'} for {candidate} [{technique}]"
 
     def take_refusals(self) -> list[Refusal]:
         """The refusals since the last call (the machine logs them before a switch and at the end)."""
@@ -313,6 +326,7 @@ class Searcher:
         new_share = switchprog.get("share", epoch.share)
         types = constants.types
         self.switchprog = switchprog
+        self.activity[1:] = [switchprog["summary"], ""]
         self.context = SwitchContext(
             kernel=constants.kernel, old=Solver(epoch.solver, "solve", types), new=Solver(new_program, "solve", types),
             old_share=epoch.share, new_share=new_share, reward_floor=epoch.reward_floor,
@@ -434,6 +448,7 @@ class Searcher:
             return cached
         steps = args[-1]
         budget = self.budget(ctx, steps)
+        self.activity[2] = f"{rule} {show(args[0])}" if rule in ("obligation", "facts") else rule
         try:
             result = entry.run(c, [self.theorems(a) if i in entry.handles else a for i, a in enumerate(args[:-1])],
                                budget, max(1, steps))

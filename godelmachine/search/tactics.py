@@ -236,7 +236,16 @@ def support_condition(dist: Distribution) -> Term:
 
 def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     """An obligation over the support. When Z3 says unknown, a search for a counterexample
-    that the programs confirm (charged too) turns the refusal into `refuted` with it."""
+    that the programs confirm (charged too) turns the refusal into `refuted` with it. A refusal
+    names the obligation (`same-results: ...`), so that a log says which one failed."""
+    try:
+        return _obligation(ctx, kind, premises, budget, rlimit)
+    except Refused as refused:
+        raise Refused(refused.rule, refused.status, f"{kind}: {refused.reason}", refused.counterexample,
+                      refused.cost) from None
+
+
+def _obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx.distribution), facts=premises)
     cited = [*definitions, *premises, *ctx.lemmas]
     if not any(p.rule == "evaluation" for p in premises):  # facts from runs on the whole support say it all
