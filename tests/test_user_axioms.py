@@ -264,3 +264,22 @@ def test_the_point_evaluator_agrees_with_z3(term: Term, x: int, y: int, n: int, 
         return
     ground = substitute(term, {sym(k, v.sort): v for k, v in env.items()})
     assert prove([], mk("=", ground, value), 2_000_000).proved, (smtlib(term), env, smtlib(value))
+
+
+def test_the_checks_say_what_they_are_checking(tmp_path: Path) -> None:
+    """`axioms check` shows each check as it starts (godelmachine/logic/axioms.py, `reporting`):
+    the kernel's consistency, the redundancy of each shipped axiom, each user axiom."""
+    from godelmachine.logic.axioms import reporting
+
+    user = tmp_path / "mine.axioms"
+    user.write_text("(class environment)\n(declare-const my-k Int)\n(axiom my-k-is-big (> my-k 3))\n"
+                    "(axiom squares-grow (forall ((n Int)) (>= (* n n) 0)))\n")
+    heard: list[str] = []
+    with reporting(heard.append):
+        load_axioms([user], cache=False)
+    assert heard[0].startswith("the consistency of the kernel's") and any("follows from the axioms before it" in h for h in heard)
+    assert [h.split(" ")[0] for h in heard if str(user) in h] == ["my-k-is-big", "squares-grow"]
+    assert heard[-1] == "the consistency of the user's 1 constraint(s)"
+    heard.clear()
+    load_axioms([user], cache=False)  # no one listening: nothing heard, the same set
+    assert heard == []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
 
@@ -69,11 +69,11 @@ def axiom_set(task: str | None, extra: tuple[Path, ...], check: bool = True) -> 
 
 @axioms_app.command("list")
 def list_command(
-    task: Optional[str] = typer.Option(None, help="Include a task's environment and initial-state axioms."),
-    log: Optional[Path] = typer.Option(None, help="Count the switches of this log that rest on each axiom."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
-    hardware: bool = typer.Option(False, help="Include the generated hardware axioms (one per primitive)."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help="Include a task's environment and initial-state axioms."),
+    log: Optional[Path] = typer.Option(None, metavar="LOG", help="Count the switches of this log that rest on each axiom."),
+    directory: Optional[Path] = typer.Option(None, "--dir", metavar="DIR", help="The user's axiom directory."),
+    hardware: bool = typer.Option(False, metavar="", help="Include the generated hardware axioms (one per primitive)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """Each axiom: name, class, file and line, proved or assumed, and the switches resting on it."""
     uses: dict[str, int] = {}
@@ -112,9 +112,23 @@ def checked(file: Path, task: str | None, directory: Path | None) -> tuple[Any, 
     if not file.is_file():
         raise UserError(f"{file}: no such axiom file")
     existing = tuple(p for p in installed_files(directory) if p.name != file.name)
-    axioms = axiom_set(task, (*existing, file))
+    axioms = with_progress(lambda: axiom_set(task, (*existing, file)))
     added = [a for a in axioms.axioms.values() if a.source == str(file)]
     return axioms, added
+
+
+def with_progress(load: Callable[[], Any]) -> Any:
+    """`load()`, showing on stderr (when it is a terminal) which check it is making: the checks of
+    a set can take half a minute the first time (their outcomes are cached after)."""
+    from rich.console import Console
+
+    from godelmachine.logic.axioms import reporting
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return load()
+    with console.status("checking the axiom set") as status, reporting(lambda text: status.update(f"checking {text}")):
+        return load()
 
 
 def how_accepted(a: Any) -> str:
@@ -125,10 +139,10 @@ def how_accepted(a: Any) -> str:
 
 @axioms_app.command("check")
 def check_command(
-    file: Path = typer.Argument(..., help="An axiom file."),
-    task: Optional[str] = typer.Option(None, help="Check against a task's axioms too."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    file: Path = typer.Argument(..., metavar="FILE", help="An axiom file."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help="Check against a task's axioms too."),
+    directory: Optional[Path] = typer.Option(None, "--dir", metavar="DIR", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """Parse and sort-check a file against the reserved namespace, then decide each of its
     axioms: proved (and from what), a constraint on its own symbols, or an assumption tested on
@@ -148,10 +162,10 @@ def check_command(
 
 @axioms_app.command("add")
 def add_command(
-    file: Path = typer.Argument(..., help="An axiom file to install."),
-    task: Optional[str] = typer.Option(None, help="Check against a task's axioms too."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    file: Path = typer.Argument(..., metavar="FILE", help="An axiom file to install."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help="Check against a task's axioms too."),
+    directory: Optional[Path] = typer.Option(None, "--dir", metavar="DIR", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """Check a file and install it into the user's axiom directory; later runs load it."""
     axioms, added = checked(file, task, directory)
@@ -170,9 +184,9 @@ def add_command(
 
 @axioms_app.command("remove")
 def remove_command(
-    name: str = typer.Argument(..., help="The installed file's name (with or without .axioms)."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="The user's axiom directory."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    name: str = typer.Argument(..., metavar="NAME", help="The installed file's name (with or without .axioms)."),
+    directory: Optional[Path] = typer.Option(None, "--dir", metavar="DIR", help="The user's axiom directory."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """Take an installed axiom file out of the user's axiom directory."""
     target = user_axiom_dir(directory) / (name if name.endswith(".axioms") else name + ".axioms")

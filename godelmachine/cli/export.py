@@ -2,8 +2,12 @@
 `log export --sygus`: each switch of a run on a SyGuS problem as a solution.
 
 The certificates are replayed by a fresh kernel (as `log verify` does), and each `smt` node's
-query is written exactly as the kernel sends it to the solver: the premises (definitions
-unfolded), then the goal's negation, then (check-sat). `unsat` means the node is proved.
+query is written as posed, before the kernel's own simplification: the premises as their
+theorems state them (a program's definition as quantified equations), then the goal's
+negation, then (check-sat). `unsat` means the node is proved. (The kernel unfolds the
+definitions into the goal before it asks Z3, which often decides the query outright: written
+that way, a third of a run's files would be `(assert false)`, leaving an outside solver
+nothing to re-check.)
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 from godelmachine.errors import UserError
 from godelmachine.lang.program import Program
 from godelmachine.logic.certificates import derivation
-from godelmachine.logic.kernel import Theorem, smt_query
+from godelmachine.logic.kernel import Theorem
 from godelmachine.logic.smt import to_smt2
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine import sygus, sygus_grammar
@@ -34,9 +38,12 @@ def export_smt2(log: Path, directory: Path) -> list[Path]:
         for index, node in enumerate(derivation(theorem)):
             if node.rule != "smt":
                 continue
-            premises, goal = smt_query(node.statement, node.premises)
+            premises, goal = [p.statement for p in node.premises], node.statement
             comment = (f"{log}: switch {n}, certificate node {index} (rule smt, rlimit {node.arg('rlimit')})\n"
-                       f"goal: {smtlib(node.statement)[:400]}\nunsat means the goal follows from the premises")
+                       "the query as posed: the premises as their theorems state them (definitions as quantified\n"
+                       "equations), then the goal's negation; the kernel sent Z3 the same query with the\n"
+                       "definitions unfolded into the goal. unsat means the goal follows from the premises\n"
+                       f"goal: {smtlib(node.statement)[:400]}")
             path = directory / f"switch-{n}-node-{index:03d}.smt2"
             path.write_text(to_smt2(premises, goal, comment=comment), encoding="utf-8")
             written.append(path)

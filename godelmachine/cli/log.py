@@ -26,16 +26,17 @@ def records_of(path: Path) -> list[dict[str, Any]]:
 
 @log_app.command("show")
 def show_command(
-    log: Path = typer.Argument(..., help="A rewrite log (.jsonl) written by godelmachine run."),
-    switch: Optional[int] = typer.Option(None, "--switch", help="Print switch N whole: theorem, derivation, axioms, rivals."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log (.jsonl) written by godelmachine run."),
+    switch: Optional[int] = typer.Option(None, "--switch", metavar="N", help="Print switch N whole: theorem, derivation, axioms, rivals."),
+    full: bool = typer.Option(False, "--full", metavar="", help="Print every statement whole (by default, a long one is cut at 160 characters)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON (always whole)."),
 ) -> None:
     """The run's header, its switches in a table and the refused candidates counted by reason."""
     from godelmachine.cli import report
 
     records = records_of(log)
     if switch is not None:
-        show_switch(log, records, switch, as_json)
+        show_switch(log, records, switch, as_json, full)
         return
     header, end = records[0], records[-1] if records[-1].get("type") == "end" else None
     rows, refusals = report.switch_rows(records), report.refusal_counts(records)
@@ -44,7 +45,7 @@ def show_command(
         emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end})
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     console = Console()
     console.print(f"[bold]{header['task']}[/] ({header['task_file']}), seed {header['seed']}, "
@@ -54,23 +55,20 @@ def show_command(
         console.print("[red]the log has no end record: the run did not finish[/]")
     else:
         console.print(f"reward {end['reward']:,} over {end['instances']:,} instances; "
-                      f"{end['switches']} switch(es), the first at {end['first_switch'] or '-'}")
+                      f"{end['switches']} switch(es), the first at " + (f"{end['first_switch']:,}" if end["first_switch"] else "-"))
         if end.get("first_trap"):
             counts = ", ".join(f"{t['kind']} at {t['position'] or '?'}: {t['count']:,}" for t in end["traps"])
-            from rich.markup import escape
-
             console.print(f"[red]the solver trapped[/] ({escape(counts)}); first: "
                           f"{escape(first_trap_line(end['first_trap']))}", highlight=False)
-    table = Table(title="Switches")
-    for column in ("#", "clock", "technique", "what changed", "E\\[reward] switch", "E\\[reward] no switch",
-                   "proof nodes", "axioms used"):
-        table.add_column(column)
+    # one block per switch rather than a table: nothing is cut or squeezed at any terminal width
+    console.print("\n[bold]switches[/] (E\\[reward] from the switch on, as its proof bounds it):" if rows else "no switch")
     for r in rows:
-        accepted = "" if r["accepted"] == "proof" else " [red](no proof)[/]"
-        table.add_row(str(r["n"]), f"{r['clock']:,}", r["technique"], r["summary"] + accepted,
-                      r["utility_switch"] or "-", r["utility_no_switch"] or "-", str(r["proof_size"] or "-"),
-                      str(len(r["axioms_used"])))
-    console.print(table)
+        accepted = f"proof, {r['proof_size']} nodes, {len(r['axioms_used'])} axioms" if r["accepted"] == "proof" \
+            else "[red]empirical sample, no proof[/]"
+        console.print(f"  [bold]{r['n']}[/] at clock {r['clock']:,} by {escape(r['technique'])} ({accepted})", highlight=False)
+        console.print(f"    {escape(r['summary'])}", highlight=False, soft_wrap=True)
+        if r["utility_switch"] is not None:
+            console.print(f"    switch ≥ {r['utility_switch']}, no switch ≤ {r['utility_no_switch']}", highlight=False)
     from godelmachine.cli.assumptions import rests_on
 
     for r in rows:  # as the log records them; `log verify` recomputes them from the certificates
@@ -79,20 +77,7 @@ def show_command(
     console.print("refused candidates: " + (", ".join(f"{k} {v}" for k, v in refusals.items()) or "none"))
 
 
-def axiom_origin(axioms: Any, name: str) -> dict[str, Any]:
-    """Where an axiom a proof rests on comes from: file, line, proved, assumed or a constraint,
-    and whether it is a user's. A `distribution.NAME` is the task's instance law, assumed like
-    every environment axiom the task generates."""
-    if name in axioms.axioms:
-        a = axioms.axioms[name]
-        return {"name": name, "file": a.source, "line": a.line, "status": a.status, "user": a.user,
-                "evidence": a.evidence}
-    law = axioms.distributions.get(name.removeprefix("distribution."))
-    return {"name": name, "file": law.source if law else None, "line": law.line if law else None,
-            "status": "assumed" if law else "unknown", "user": False, "evidence": ""}
-
-
-def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool) -> None:
+def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool, full: bool = False) -> None:
     from godelmachine.cli import report
     from godelmachine.cli.assumptions import rests_on
     from godelmachine.logic.axioms import assumptions_of
@@ -101,7 +86,7 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool)
     record = report.switch_numbered(records, n, str(log))
     rivals = report.refuted_examples(records, n)
     axioms = log_axioms(records[0])
-    used = [axiom_origin(axioms, a) for a in record.get("axioms_used", [])]
+    used = [report.axiom_origin(axioms, a) for a in record.get("axioms_used", [])]
     assumptions = assumptions_of(axioms, record.get("axioms_used", []))
     if as_json:
         emit_json({"switch": record, "axioms": used, "assumptions": assumptions, "refuted_rivals": rivals})
@@ -111,27 +96,39 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool)
     if record.get("accepted") == "proof":
         utility = record.get("utility") or {}
         typer.echo(f"expected reward from here: switch >= {utility.get('switch')}, no switch <= {utility.get('no_switch')}")
-        typer.echo(f"\ntarget theorem:\n  {record['target_theorem']}\n\nderivation ({record['proof_size']} nodes):")
-        for line in report.derivation_lines(record["certificate"]):
+        if utility.get("mean_cost_before"):
+            typer.echo(f"  as the proof bounds them: mean cost {utility['mean_cost_before']} steps before, "
+                       f"{utility['mean_cost_after']} after; mean reward {utility['mean_reward']}; "
+                       f"{utility['remaining']:,} steps left")
+        labels = report.program_labels(record)
+        legend = ", ".join(f"{label} = {prefix[:12]}…" for prefix, label in labels.items())
+        typer.echo(f"\nprograms: {legend} (the solver before and after the switch)")
+        target = report.relabel(record["target_theorem"], labels)
+        typer.echo(f"\ntarget theorem:\n  {target}\n\nderivation ({record['proof_size']} nodes; each step once, "
+                   f"premises by number{'' if full else '; --full for whole statements'}):")
+        for line in report.derivation_lines(record["certificate"], None if full else 160, labels):
             typer.echo("  " + line)
         typer.echo("\naxioms it rests on:")
         for a in used:
-            typer.echo(f"  {a['name']}  {a['file']}:{a['line']}  ({a['status']}{', user' if a['user'] else ''})")
+            where = f"{a['file']}:{a['line']}" if a["line"] else f"{a['file']}"
+            typer.echo(f"  {a['name']}  {where}  ({a['status']}{', user' if a['user'] else ''})")
         typer.echo(f"the switch {rests_on(assumptions)}")
     typer.echo("\ncode:\n" + report.code_diff(record))
     if rivals:
-        typer.echo("refuted rivals:")
+        law = axioms.distributions.get("instance")
+        variables = [name for name, _ in law.variables] if law else []
+        typer.echo("refused rivals (refuted, or unknown within their budget):")
         for r in rivals:
-            typer.echo(f"  {r['candidate']}\n    {r['rule']}: {r['reason']}")
-            for point in r["counterexample"]:
-                typer.echo(f"    counterexample: {point}")
+            typer.echo(f"  {r['candidate']}  [{r['technique']}]\n    {r['status']} by {r['rule']}: {r['reason']}")
+            if r["counterexample"]:
+                typer.echo(f"    counterexample: {report.counterexample_text(r['counterexample'], variables)}")
 
 
 @log_app.command("diff")
 def diff_command(
-    log: Path = typer.Argument(..., help="A rewrite log."),
-    n: int = typer.Argument(..., help="The switch number (1 is the first)."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log."),
+    n: int = typer.Argument(..., metavar="N", help="The switch number (1 is the first)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """The code before and after switch N, as a unified diff of the pretty-printed programs."""
     from godelmachine.cli import report
@@ -145,11 +142,11 @@ def diff_command(
 
 @log_app.command("verify")
 def verify_command(
-    log: Path = typer.Argument(..., help="A rewrite log."),
-    solver: str = typer.Option("z3", help="z3, or cvc5 for an independent second opinion on every SMT obligation."),
-    replay: bool = typer.Option(False, "--replay", help="Also re-execute the run from the header (as run --resume "
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log."),
+    solver: str = typer.Option("z3", metavar="z3|cvc5", help="z3, or cvc5 for an independent second opinion on every SMT obligation."),
+    replay: bool = typer.Option(False, "--replay", metavar="", help="Also re-execute the run from the header (as run --resume "
                                 "does) and compare every record byte for byte; takes as long as the run."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print as JSON."),
 ) -> None:
     """Re-check every proof certificate with a fresh kernel, replay the chain of programs and
     re-derive every figure the log claims (clocks, costs, utility, axioms used), from nothing
@@ -184,29 +181,58 @@ def verify_command(
 
 @log_app.command("plot")
 def plot_command(
-    log: Path = typer.Argument(..., help="A rewrite log."),
-    output: Path = typer.Option(..., "-o", "--output", help="The image to write (.png, .svg or .pdf)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The image to write (.png, .svg or .pdf)."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Draw the initial solver's reward with no "
+                                  "search beside the machine's (it is run for the plot, on the batch path)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print what was written as JSON."),
 ) -> None:
-    """Cumulative reward against the clock with the switches marked, and the solver's cost per
-    instance below it."""
+    """Cumulative reward against the clock with the switches marked by number, the initial
+    solver's reward beside it, and the solver's cost per instance below."""
     from godelmachine.cli.plot import plot_log
 
     records = records_of(log)
-    plot_log(records, output)
+    plot_log(records, output, baseline)
     if as_json:
         emit_json({"log": str(log), "output": str(output), "bytes": output.stat().st_size})
     else:
         typer.echo(f"wrote {output}")
 
 
+@log_app.command("report")
+def report_command(
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The HTML page to write."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Draw the initial solver's reward with no "
+                                  "search beside the machine's (it is run for the report)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print what was written as JSON."),
+) -> None:
+    """One self-contained HTML page to read and share a run: the reward chart, and each switch
+    with its diff, target theorem, derivation, axioms and refused rivals."""
+    from godelmachine.cli.html_report import render
+    from godelmachine.cli.plot import baseline_samples, svg_of
+    from godelmachine.machine.axiom_set import log_axioms
+
+    records = records_of(log)
+    page = render(records, str(log), log_axioms(records[0]),
+                  svg_of(records, baseline_samples(records[0]) if baseline else None))
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{output}: cannot write the report ({exc.strerror})") from None
+    if as_json:
+        emit_json({"log": str(log), "output": str(output), "bytes": len(page.encode())})
+    else:
+        typer.echo(f"wrote {output}")
+
+
 @log_app.command("export")
 def export_command(
-    log: Path = typer.Argument(..., help="A rewrite log."),
-    smt2: Optional[Path] = typer.Option(None, "--smt2", help="The directory to write the .smt2 files into."),
-    sygus: Optional[Path] = typer.Option(None, "--sygus", help="The directory to write each switch's SyGuS solution "
+    log: Path = typer.Argument(..., metavar="LOG", help="A rewrite log."),
+    smt2: Optional[Path] = typer.Option(None, "--smt2", metavar="DIR", help="The directory to write the .smt2 files into."),
+    sygus: Optional[Path] = typer.Option(None, "--sygus", metavar="DIR", help="The directory to write each switch's SyGuS solution "
                                       "into (a run on a .sl problem)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the files written as JSON."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the files written as JSON."),
 ) -> None:
     """Every SMT obligation of every proof in the log as a standalone .smt2 file (unsat means
     proved), as the kernel sent it to Z3, which z3 and cvc5 read from the command line; or,

@@ -1,4 +1,4 @@
-"""The command line: `godelmachine eval | run | tasks | log | axioms`.
+"""The command line: `godelmachine eval | primitives | tasks | check | run | log | axioms`.
 
 Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
 like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
@@ -23,6 +23,15 @@ from godelmachine.cli.output import emit_json, first_trap_line
 from godelmachine.errors import EXIT_INTERNAL, EXIT_LIMIT, GMError, TrapError, UserError
 from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
 
+# Help names every argument and option value by its metavar (TASK, FILE, STEPS, proof|empirical),
+# never by a Python type: typer would print `<str>` after an argument's name and `<bool>` after
+# a flag such as --help (tests/test_cli_eval.py reads every command's help for such names).
+if hasattr(typer.core.TyperArgument, "display_type_rich"):
+    _option_type = typer.core.TyperOption.display_type_rich
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    typer.core.TyperOption.display_type_rich = (  # type: ignore[method-assign]
+        lambda self, ctx: None if self.is_flag and self.metavar is None else _option_type(self, ctx))
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -31,8 +40,21 @@ app = typer.Typer(
 )
 
 
+def print_version(value: bool) -> None:
+    if value:
+        import z3
+
+        from godelmachine.version import __version__
+
+        typer.echo(f"godelmachine {__version__} (z3 {z3.get_version_string()}, Python {sys.version.split()[0]})")
+        raise typer.Exit()
+
+
 @app.callback()
-def main_options() -> None:
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=print_version, is_eager=True, metavar="",
+                                 help="Print the version (and z3's and Python's) and exit."),
+) -> None:
     """A Gödel machine: a solver that rewrites itself only on a Z3-checked proof that the rewrite helps."""
 
 
@@ -52,12 +74,12 @@ def read_text(path: Path) -> str:
 
 @app.command("eval")
 def eval_command(
-    file: Path = typer.Argument(..., help="A program of the machine language (.gm)."),
-    args: list[str] = typer.Argument(None, help="Arguments for the entry function, as data: 42, #x0000ffff, '(1 2)."),
-    entry: str = typer.Option("main", help="The definition to call."),
-    budget: int = typer.Option(DEFAULT_BUDGET, min=0, help="The step budget."),
-    reference: bool = typer.Option(False, help="Use the reference evaluator, not the compiled fast path."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    file: Path = typer.Argument(..., metavar="FILE", help="A program of the machine language (.gm)."),
+    args: list[str] = typer.Argument(None, metavar="ARG", help="Arguments for the entry function, as data: 42, #x0000ffff, '(1 2)."),
+    entry: str = typer.Option("main", metavar="NAME", help="The definition to call."),
+    budget: int = typer.Option(DEFAULT_BUDGET, min=0, metavar="STEPS", help="The step budget."),
+    reference: bool = typer.Option(False, metavar="", help="Use the reference evaluator, not the compiled fast path."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the outcome as JSON."),
 ) -> None:
     """Run a program's entry function and print its value and exact step count."""
     from godelmachine.lang.execute import run
@@ -124,10 +146,7 @@ def primitives_command(as_json: bool = typer.Option(False, "--json", help="Print
 
 @app.command("tasks")
 def tasks_command(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
-    """The built-in tasks, with a one-line description each."""
-    from rich.console import Console
-    from rich.table import Table
-
+    """The built-in tasks, one line each: name, default lifetime, search share, description."""
     from godelmachine.machine.task import builtin_tasks, load_task
 
     tasks = [load_task(name) for name in builtin_tasks()]
@@ -135,36 +154,54 @@ def tasks_command(as_json: bool = typer.Option(False, "--json", help="Print the 
         emit_json([{"name": t.name, "description": t.description.strip("|"), "lifetime": t.lifetime,
                     "search_share": str(t.search_share), "file": t.path} for t in tasks])
         return
-    table = Table(title="Built-in tasks (godelmachine run NAME)")
-    for column in ("name", "lifetime", "search share", "description"):
-        table.add_column(column)
-    for t in tasks:
-        table.add_row(t.name, f"{t.lifetime:,}", str(t.search_share), t.description.strip("|"))
-    Console().print(table)
+    width = max(len(t.name) for t in tasks)
+    for t in tasks:  # one line each, whatever the terminal's width: a script may cut or grep them
+        typer.echo(f"{t.name:<{width}}  {t.lifetime:>11,} steps  share {str(t.search_share):<4}  {t.description.strip('|')}")
+
+
+@app.command("check")
+def check_command(
+    task: str = typer.Argument(..., metavar="TASK", help="A task file (or a built-in task's name)."),
+    samples: int = typer.Option(32, min=1, max=10_000, metavar="N", help="Instances the solver answers."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the report as JSON."),
+) -> None:
+    """Check a task before spending a lifetime on it: the file as a run reads it, its axioms, and
+    its solver on a few sampled instances (cost, traps, expected reward)."""
+    from godelmachine.cli.check import check_task, report_lines
+
+    report = check_task(task, samples)
+    if as_json:
+        emit_json(report)
+        return
+    for line in report_lines(report):
+        typer.echo(line)
 
 
 @app.command("run")
 def run_command(
-    task: Optional[str] = typer.Argument(None, help="A built-in task (godelmachine tasks) or a task file."),
-    lifetime: Optional[int] = typer.Option(None, min=1, help="Steps to live (default: the task's)."),
-    seed: int = typer.Option(0, help="Seeds the instances, the rewards and every sample."),
-    axioms: list[Path] = typer.Option(None, "--axioms", help="An extra axiom file (repeatable), after those installed by `axioms add`."),
-    log: Optional[Path] = typer.Option(None, help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
-    accept: str = typer.Option("proof", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
-    search: bool = typer.Option(True, "--search/--no-search", help="Run the proof searcher at all."),
-    trust: str = typer.Option("assumed", help="assumed: user axioms Z3 could not prove may be used once tested "
+    task: Optional[str] = typer.Argument(None, metavar="TASK", help="A built-in task (godelmachine tasks) or a task file."),
+    lifetime: Optional[int] = typer.Option(None, min=1, metavar="STEPS", help="Steps to live (default: the task's)."),
+    seed: int = typer.Option(0, metavar="N", help="Seeds the instances, the rewards and every sample."),
+    axioms: list[Path] = typer.Option(None, "--axioms", metavar="FILE", help="An extra axiom file (repeatable), after those installed by `axioms add`."),
+    log: Optional[Path] = typer.Option(None, metavar="LOG", help="The rewrite log (default: runs/TASK-seedSEED.jsonl)."),
+    accept: str = typer.Option("proof", metavar="proof|empirical", help="proof (sound), or empirical (an UNSOUND baseline: no proofs)."),
+    search: bool = typer.Option(True, "--search/--no-search", metavar="", help="Run the proof searcher at all."),
+    trust: str = typer.Option("assumed", metavar="assumed|proved", help="assumed: user axioms Z3 could not prove may be used once tested "
                               "(each switch says so); proved: only proved user axioms and constraints."),
-    resume: Optional[Path] = typer.Option(None, help="Continue the run whose log this is (a killed run); takes everything else from the log."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (no live display)."),
-    batch: bool = typer.Option(True, "--batch/--no-batch", help="Answer many instances at once with numpy where the "
+    resume: Optional[Path] = typer.Option(None, metavar="LOG", help="Continue the run whose log this is (a killed run); takes everything else from the log."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the result as JSON (no live display)."),
+    force: bool = typer.Option(False, "--force", metavar="", help="Overwrite the log if there is one already."),
+    batch: bool = typer.Option(True, "--batch/--no-batch", metavar="", help="Answer many instances at once with numpy where the "
                                "solver allows it (the log is byte for byte the same either way)."),
 ) -> None:
-    """Run the Gödel machine on a task: the solver works, the proof searcher looks for provably
-    better rewrites of the machine's own code, and switches when the kernel proves one."""
+    """Run the Gödel machine on a task.
+
+    The solver works, the proof searcher looks for provably better rewrites of the machine's
+    own code, and the machine switches when the kernel proves one."""
     from godelmachine.machine.interrupt import StopRequest, sigint_stops
 
     if resume is not None:
-        given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0,
+        given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0, "--force": force,
                  "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search,
                  "--trust": trust != "assumed"}
         if any(given.values()):
@@ -176,12 +213,12 @@ def run_command(
             raise UserError(f"--accept must be proof or empirical, not {accept!r}")
     stop = StopRequest()
     with sigint_stops(stop):  # from here on, Ctrl-C stops the run at a clean point (machine/interrupt.py)
-        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop, batch)
+        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop, batch, force)
 
 
 def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms: Optional[list[Path]], log: Optional[Path],
                 accept: str, search: bool, trust: str, resume: Optional[Path], as_json: bool, stop: Any,
-                batch: bool = True) -> None:
+                batch: bool = True, force: bool = False) -> None:
     from godelmachine.machine.interrupt import EXIT_INTERRUPTED, Interrupted
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.task import load_task
@@ -195,6 +232,9 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
         assert task is not None
         loaded = load_task(task)
         path = log or Path("runs") / f"{loaded.name}-seed{seed}{'-empirical' if accept == 'empirical' else ''}.jsonl"
+        if path.exists() and not force:
+            raise UserError(f"{path}: a log is there already (an earlier run's); give --force to overwrite it, "
+                            "or --log another file")
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
                           mode=accept, search=search, trust=trust, stop=stop, batch=batch)
@@ -247,13 +287,24 @@ def resumed_machine(path: Path, as_json: bool, stop: Any = None, batch: bool = T
 
 
 def run_with_progress(machine: Any) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.table import Column
+    from rich.text import Text
 
     from godelmachine.machine.interrupt import Interrupted
 
-    columns = [TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("clock {task.completed:,.0f} / {task.total:,.0f}"),
-               TextColumn("reward {task.fields[reward]:,}"), TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn()]
-    with Progress(*columns, transient=False) as progress:
+    class Activity(ProgressColumn):
+        """What the proof searcher is doing, read at each refresh (a trial can last seconds)."""
+
+        def render(self, task: Any) -> Text:
+            doing = "" if task.finished else machine.searcher.activity_text()
+            return Text(doing, style="dim", overflow="ellipsis", no_wrap=True)
+
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(bar_width=20),
+               TextColumn("clock {task.completed:,.0f} / {task.total:,.0f}"), TextColumn("reward {task.fields[reward]:,}"),
+               TextColumn("switches {task.fields[switches]}"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+               Activity(table_column=Column(ratio=1, no_wrap=True))]
+    with Progress(*columns, transient=False, expand=True) as progress:
         bar = progress.add_task(machine.task.name, total=machine.lifetime, reward=0, switches=0)
         shown = {"at": 0.0}
 
@@ -309,8 +360,8 @@ def show_result(result: Any, path: Path) -> None:
         console.print(f"first trap: {first_trap_line(result.first_trap)}", highlight=False, markup=False)
     if result.switches:
         switches = Table(title="Switches")
-        for column in ("#", "clock", "technique", "what changed", "accepted by"):
-            switches.add_column(column)
+        for column in ("#", "clock", "technique", "what changed", "accepted by"):  # numbers whole, text wrapped
+            switches.add_column(column, no_wrap=column in ("#", "clock"), overflow="fold")
         for s in result.switches:
             switches.add_row(str(s.number), f"{s.clock:,}", s.technique, s.summary,
                              "proof" if s.theorem is not None else "[red]empirical sample (no proof)[/]")

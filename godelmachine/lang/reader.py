@@ -88,12 +88,19 @@ def _scan_parentheses(text: str, source: str) -> None:
     opened: list[tuple[int, int, int]] = []  # line, column and levels (1 + the quotes before it)
     depth = quotes = 0  # levels open, and quotes waiting for their datum
     line, col = 1, 0
+    suspect: tuple[int, int] | None = None  # the first '(' that a later line's indentation says was left open
+    line_start = True
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         col += 1
+        if line_start and ch not in " \t\r\f\n":
+            line_start = False
+            if ch == "(" and suspect is None:  # a line opening at or left of a '(' still open on an earlier line
+                suspect = next(((ln, c) for ln, c, _ in reversed(opened) if ln < line and c >= col), None)
         if ch == "\n":
             line, col = line + 1, 0
+            line_start = True
         elif ch in " \t\r\f":
             pass
         elif ch == ";":
@@ -125,6 +132,9 @@ def _scan_parentheses(text: str, source: str) -> None:
             quotes = 0
         i += 1
     if opened:
+        if suspect is not None:  # indentation says where the ')' is missing; the count alone cannot
+            raise UserError("this '(' is probably never closed (a later line starts at its column, as if it had been)",
+                            Pos(source, *suspect))
         line, col, _ = opened[-1]
         raise UserError("this '(' is never closed", Pos(source, line, col))
 

@@ -486,18 +486,32 @@ class TaskReader:
                             f"or (finite {name} (weight value) ...)", node.pos)
         kind = _sym(node.items[0])
         values = [to_value(item) for item in node.items[2:]]
-        if kind == "uniform-int" and type_ == "int" and len(values) == 2 and all(type(v) is int for v in values) \
-                and values[0] <= values[1]:
+        if kind == "uniform-int":
+            if type_ != "int":
+                raise UserError(f"uniform-int draws integers, but {name} is declared {type_}", node.pos)
+            if len(values) != 2 or not all(type(v) is int for v in values):
+                raise UserError(f"expected (uniform-int {name} lo hi) with two integer bounds", node.pos)
+            if values[0] > values[1]:
+                raise UserError(f"the range of {name} is empty: lo {values[0]} is above hi {values[1]} "
+                                "(both bounds are included)", node.items[2].pos)
             return f"(uniform-int {name} {smt_int(values[0])} {smt_int(values[1])})"
-        if kind == "uniform-word" and type_ == "word" and not values:
+        if kind == "uniform-word":
+            if type_ != "word":
+                raise UserError(f"uniform-word draws 32-bit words, but {name} is declared {type_}", node.pos)
+            if values:
+                raise UserError(f"(uniform-word {name}) takes nothing more: it is uniform on all 2^32 words",
+                                node.items[2].pos)
             return f"(uniform-word {name})"
-        if kind == "finite" and values:
+        if kind == "finite":
+            if not values:
+                raise UserError(f"expected (finite {name} (weight value) ...) with at least one row", node.pos)
             table = [self.finite_row(type_, row, item) for row, item in zip(values, node.items[2:])]
             if sum(w for w, _ in table) != 1:
                 raise UserError("the weights of a finite marginal must add up to 1", node.pos)
             rows = " ".join(f"((/ {w.numerator} {w.denominator}) {smt_value(v, type_)})" for w, v in table)
             return f"(finite {name} {rows})"
-        raise UserError(f"a bad marginal for {name} ({type_})", node.pos)
+        raise UserError(f"unknown marginal {kind!r} for {name}: the marginals are uniform-int, uniform-word and "
+                        "finite (docs/tasks.md)", node.items[0].pos)
 
     def finite_row(self, type_: str, row: Any, item: SNode) -> tuple[Fraction, Any]:
         """A row (weight value) or (numerator denominator value): integer weights, a value of
