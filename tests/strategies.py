@@ -145,7 +145,7 @@ def programs(draw: Any, wild: bool = True, lists: bool = True, loops: bool = Tru
     """Source text of a program with `main (x w)` and helpers `g (u n)` and `h (a b)`."""
     gen = Gen(draw, wild, lists, loops, lambdas)
     g_env = {"u": "word", "n": "int"}
-    words = gen.expr("word", 2, g_env)
+    words = gen.expr("word", 1, g_env)  # small: the properties' time goes to main and h
     if draw(st.booleans()):  # g recurses on n - 1 down to 0
         words = f"(if (<= n 0) {words} (g {gen.expr('word', 1, g_env)} (- n 1)))"
     if draw(st.booleans()):  # h recurses on a - 1 down to 0

@@ -47,7 +47,7 @@ def walks(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, WalkState]:
     return steps, ok, state
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1500)
 @given(walks())
 def test_walk_makes_the_main_loops_decisions(case: tuple[np.ndarray, np.ndarray, WalkState]) -> None:
     steps, ok, state = case
