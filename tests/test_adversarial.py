@@ -35,6 +35,8 @@ from benchmarks.adversarial import (  # noqa: E402
 )
 from godelmachine.machine.task import load_task  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("adversarial")  # one worker runs the module's slice, once
+
 SLICE = {"sum-to-n": 29, "fib": 29, "sort4": 29}  # candidates per stream of each kind
 SETTINGS = Settings(sample=2_000, empirical_truth=2_000, screen=500, check_axioms=False, workers=2)
 
@@ -47,7 +49,7 @@ def slice_candidates() -> list[Candidate]:
     return [Candidate(i, c.task, c.kind, c.base, c.code, c.probes) for i, c in enumerate(found + rare)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once, even when xdist interleaves other modules
 def results() -> list[Result]:
     return campaign(slice_candidates(), SETTINGS)
 

@@ -43,7 +43,7 @@ def slice_candidates() -> list:
     return [replace(c, index=i) for i, c in enumerate(found)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once, even when xdist interleaves other modules
 def results() -> list[Result]:
     return campaign(slice_candidates(), SETTINGS)
 

@@ -21,6 +21,8 @@ from cli_helpers import REPO, gm
 from godelmachine.machine.sygus import OPERATION_NAMES
 from godelmachine.machine.task import builtin_tasks, technique_names
 
+pytestmark = pytest.mark.xdist_group("bad-inputs")  # one worker runs the catalogue's commands, once
+
 
 @dataclass(frozen=True)
 class Case:
@@ -314,7 +316,7 @@ RUNS = [Case(f"run: a solver: {entry}", ("run", f"solver{i}.task", "--json", "--
         for i, (entry, solver) in enumerate(SOLVERS.items())]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once, even when xdist interleaves other modules
 def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
     """Every command of the catalogue, three at a time, each in a directory of its own."""
     root = tmp_path_factory.mktemp("bad-inputs")

@@ -17,6 +17,8 @@ import pytest
 from cli_helpers import gm
 from godelmachine.machine.records import read_records
 
+pytestmark = pytest.mark.xdist_group("runs")  # it shares the session fixture `runs`
+
 
 def chromium() -> str:
     found = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)

@@ -419,7 +419,7 @@ class Machine:
             counts[r.status] = counts.get(r.status, 0) + 1
             result.refusals[r.status] = result.refusals.get(r.status, 0) + 1
         examples = [{"technique": r.technique, "candidate": r.candidate, "rule": r.rule, "status": r.status,
-                     "reason": r.reason[:300], "counterexample": [list(x) for x in r.counterexample]}
+                     "reason": r.reason, "counterexample": [list(x) for x in r.counterexample]}
                     for r in refusals if r.status in ("refuted", "unknown")][:10]  # what a reader can learn from
         self.log.write({"type": "refusals", "clock": self.clock.now, "counts": counts, "examples": examples})
 
