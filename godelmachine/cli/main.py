@@ -25,7 +25,7 @@ from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
 
 # Help names every argument and option value by its metavar (TASK, FILE, STEPS, proof|empirical),
 # never by a Python type: typer would print `<str>` after an argument's name and `<bool>` after
-# a flag such as --help (tests/test_cli_eval.py reads every command's help for such names).
+# a flag such as --help (tests/test_cli_conventions.py reads every command's help for such names).
 if hasattr(typer.core.TyperArgument, "display_type_rich"):
     _option_type = typer.core.TyperOption.display_type_rich
     typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]

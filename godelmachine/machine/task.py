@@ -279,7 +279,7 @@ def draw_columns(distribution: Distribution, rng: np.random.Generator, count: in
 def finite_table(m: Marginal) -> tuple[np.ndarray, np.ndarray]:
     """A finite marginal's cumulative chances and values (as a column). Drawing from them is
     `rng.choice(len(values), size=count, p=chances)` made without the checks of p it repeats on
-    every call (a sixth of the time): the same uniforms, the same cdf, the same searchsorted,
+    every call (most of its time: 52 against 8 µs for 256 draws): the same uniforms, cdf and search,
     so the same instances (tests/test_batch_run.py compares the two)."""
     weights = np.array([float(w) for w, _ in m.table])
     cdf = (weights / weights.sum()).cumsum()
