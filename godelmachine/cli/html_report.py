@@ -11,7 +11,6 @@ comes from the log is escaped.
 
 from __future__ import annotations
 
-import difflib
 import html
 from typing import Any
 
@@ -111,15 +110,12 @@ def switch_section(record: dict[str, Any], records: list[dict[str, Any]], axioms
 
 
 def diff_html(record: dict[str, Any]) -> str:
+    """`log diff`'s text (report.code_diff), each line a coloured block."""
     lines = []
-    before, after = record["before"].splitlines(), record["after"].splitlines()
-    for line in difflib.unified_diff(before, after, "before", "after", lineterm=""):
+    for line in report.code_diff(record).splitlines():
         kind = "add" if line.startswith("+") and not line.startswith("+++") else \
-            "del" if line.startswith("-") and not line.startswith("---") else ""
-        lines.append(f"<span class=\"{kind or 'same'}\">{e(line)}</span>")
-    if record.get("share_before") != record.get("share_after"):
-        lines.append(f"<span class=\"same\">proof search share: {e(record['share_before'])} → "
-                     f"{e(record['share_after'])}</span>")
+            "del" if line.startswith("-") and not line.startswith("---") else "same"
+        lines.append(f"<span class=\"{kind}\">{e(line)}</span>")
     return "".join(lines) or "(the code is unchanged)"  # each line a block: no newline between them
 
 
