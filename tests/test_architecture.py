@@ -5,10 +5,11 @@ The graph is read from the source with `ast`, so an import inside a function cou
 as one at the top of a file: a circle hidden in a function still means that neither module
 can be read, tested or replaced without the other. `from X import Y` where `X.Y` is a module
 imports `X.Y`; otherwise it imports `X`. A package's `__init__` that Python runs on the way to
-a submodule is not counted: ours are empty, except the root's, which is the Python API (a face).
+a submodule is not counted: ours are empty, except the root's, which is the Python API (a face),
+and `schemas`', a leaf with no submodule.
 
 Layers, bottom to top (each may import only from its own layer and those below it):
-the shared leaves at the top of the package (`errors`, `resources`, `version`); `lang/`;
+the shared leaves at the top of the package (`errors`, `resources`, `version`, `schemas`); `lang/`;
 `logic/`; `search/`; `machine/`; the faces (`cli/`, the package root, `__main__`).
 """
 

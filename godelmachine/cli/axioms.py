@@ -92,7 +92,7 @@ def list_command(
              "switches": uses.get(a.name, 0) if log is not None else None}
             for a in axioms.axioms.values() if hardware or a.cls != "hardware"]
     if as_json:
-        emit_json({"consistency": axioms.consistency, "axioms": rows})
+        emit_json({"consistency": axioms.consistency, "axioms": rows}, "axioms-list")
         return
     from rich.console import Console
     from rich.table import Table
@@ -152,7 +152,7 @@ def check_command(
                "evidence": a.evidence} for a in added]
     if as_json:
         emit_json({"file": str(file), "consistency": axioms.consistency, "user_constraints": axioms.user_consistency,
-                   "axioms": report})
+                   "axioms": report}, "axioms-check")
     else:
         for a in added:
             typer.echo(f"{file}:{a.line}: {a.name}: {how_accepted(a)}")
@@ -175,7 +175,7 @@ def add_command(
     shutil.copyfile(file, target)
     if as_json:
         emit_json({"installed": str(target), "axioms": [a.name for a in added], "consistency": axioms.consistency,
-                   "assumed": [a.name for a in added if a.status == "assumed"]})
+                   "assumed": [a.name for a in added if a.status == "assumed"]}, "axioms-add")
     else:
         assumed = [a.name for a in added if a.status == "assumed"]
         note = f"; {len(assumed)} of them assumed (tested, not proved): {', '.join(assumed)}" if assumed else ""
@@ -195,6 +195,6 @@ def remove_command(
         raise UserError(f"no installed axiom file {name!r} in {user_axiom_dir(directory)} (installed: {known})")
     target.unlink()
     if as_json:
-        emit_json({"removed": str(target)})
+        emit_json({"removed": str(target)}, "axioms-remove")
     else:
         typer.echo(f"removed {target}")

@@ -42,7 +42,7 @@ def show_command(
     rows, refusals = report.switch_rows(records), report.refusal_counts(records)
     if as_json:
         keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files", "trust")
-        emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end})
+        emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end}, "log-show")
         return
     from rich.console import Console
     from rich.markup import escape
@@ -89,7 +89,7 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool,
     used = [report.axiom_origin(axioms, a) for a in record.get("axioms_used", [])]
     assumptions = assumptions_of(axioms, record.get("axioms_used", []))
     if as_json:
-        emit_json({"switch": record, "axioms": used, "assumptions": assumptions, "refuted_rivals": rivals})
+        emit_json({"switch": record, "axioms": used, "assumptions": assumptions, "refuted_rivals": rivals}, "log-show-switch")
         return
     typer.echo(f"switch {n} at clock {record['clock']:,}: {record['summary']} (technique {record['technique']})")
     typer.echo(f"accepted by: {record['accepted']}")
@@ -135,7 +135,7 @@ def diff_command(
 
     record = report.switch_numbered(records_of(log), n, str(log))
     if as_json:
-        emit_json({"n": n, "before": record["before"], "after": record["after"], "diff": report.code_diff(record)})
+        emit_json({"n": n, "before": record["before"], "after": record["after"], "diff": report.code_diff(record)}, "log-diff")
     else:
         typer.echo(report.code_diff(record), nl=False)
 
@@ -164,7 +164,7 @@ def verify_command(
         emit_json({"ok": True, "switches": result.switches, "proven": result.proven, "empirical": result.empirical,
                    "certificate_nodes": result.nodes, "axiom_files": result.axioms, "solver": solver,
                    "replayed_records": result.replayed, "seconds": round(seconds, 3),
-                   "assumptions": {str(n): a for n, a in result.assumptions.items()}})
+                   "assumptions": {str(n): a for n, a in result.assumptions.items()}}, "log-verify")
         return
     from godelmachine.cli.assumptions import rests_on
 
@@ -194,7 +194,7 @@ def plot_command(
     records = records_of(log)
     plot_log(records, output, baseline)
     if as_json:
-        emit_json({"log": str(log), "output": str(output), "bytes": output.stat().st_size})
+        emit_json({"log": str(log), "output": str(output), "bytes": output.stat().st_size}, "log-written")
     else:
         typer.echo(f"wrote {output}")
 
@@ -221,7 +221,7 @@ def report_command(
     except OSError as exc:
         raise UserError(f"{output}: cannot write the report ({exc.strerror})") from None
     if as_json:
-        emit_json({"log": str(log), "output": str(output), "bytes": len(page.encode())})
+        emit_json({"log": str(log), "output": str(output), "bytes": len(page.encode())}, "log-written")
     else:
         typer.echo(f"wrote {output}")
 
@@ -246,7 +246,7 @@ def export_command(
     assert directory is not None
     written = export_smt2(log, directory) if smt2 is not None else export_sygus(log, directory)
     if as_json:
-        emit_json({"log": str(log), "directory": str(directory), "files": [str(p) for p in written]})
+        emit_json({"log": str(log), "directory": str(directory), "files": [str(p) for p in written]}, "log-export")
     else:
         what = "obligation(s)" if smt2 is not None else "solution(s)"
         typer.echo(f"wrote {len(written)} {what} to {directory}/")

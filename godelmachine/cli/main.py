@@ -1,4 +1,4 @@
-"""The command line: `godelmachine eval | primitives | tasks | check | run | log | axioms`.
+"""The command line: `godelmachine eval | primitives | tasks | schema | check | run | log | axioms`.
 
 Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
 like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
@@ -104,7 +104,7 @@ def eval_command(
             record.update(reason=outcome.reason, detail=outcome.detail, position=str(outcome.pos) if outcome.pos else None)
         else:
             record["budget"] = budget
-        emit_json(record)
+        emit_json(record, "eval")
     elif outcome.kind == "value":
         typer.echo(show(outcome.value))
         typer.echo(f"steps: {outcome.steps}")
@@ -133,7 +133,7 @@ def primitives_command(as_json: bool = typer.Option(False, "--json", help="Print
             {"name": p.name, "params": list(p.params), "variadic": p.variadic, "result": p.result,
              "cost": p.cost, "cost_extra": p.cost_doc, "smt": p.smt, "smt_ok": p.smt_ok, "doc": p.doc}
             for p in BASE.values()
-        ])
+        ], "primitives")
         return
     table = Table(title="Primitives (godelmachine/lang/primitives.py)")
     for column in ("name", "arguments", "result", "steps", "meaning"):
@@ -152,11 +152,34 @@ def tasks_command(as_json: bool = typer.Option(False, "--json", help="Print the 
     tasks = [load_task(name) for name in builtin_tasks()]
     if as_json:
         emit_json([{"name": t.name, "description": t.description.strip("|"), "lifetime": t.lifetime,
-                    "search_share": str(t.search_share), "file": t.path} for t in tasks])
+                    "search_share": str(t.search_share), "file": t.path} for t in tasks], "tasks")
         return
     width = max(len(t.name) for t in tasks)
     for t in tasks:  # one line each, whatever the terminal's width: a script may cut or grep them
         typer.echo(f"{t.name:<{width}}  {t.lifetime:>11,} steps  share {str(t.search_share):<4}  {t.description.strip('|')}")
+
+
+@app.command("schema")
+def schema_command(
+    name: Optional[str] = typer.Argument(None, metavar="NAME", help="A schema's name (without one, the list)."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the list as JSON (a schema is JSON already)."),
+) -> None:
+    """The JSON Schemas of the log's records and of every command's --json output (docs/schemas.md):
+    the list, or one schema whole."""
+    from godelmachine import schemas
+
+    if name is not None:
+        if name not in schemas.names():
+            raise UserError(f"no schema {name!r}; the schemas are {', '.join(schemas.names())}")
+        typer.echo(schemas.text(name), nl=False)
+        return
+    listed = [{"name": n, "title": schemas.schema(n)["title"]} for n in schemas.names()]
+    if as_json:
+        emit_json(listed, "schema-list")
+        return
+    width = max(len(n) for n in schemas.names())
+    for entry in listed:
+        typer.echo(f"{entry['name']:<{width}}  {entry['title']}")
 
 
 @app.command("check")
@@ -171,7 +194,7 @@ def check_command(
 
     report = check_task(task, samples)
     if as_json:
-        emit_json(report)
+        emit_json(report, "check")
         return
     for line in report_lines(report):
         typer.echo(line)
@@ -249,7 +272,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
             summary = run_summary(machine.axioms, result.switches, map(str, installed_files()))
             for s in record["switches"]:
                 s["assumptions"] = summary["switch_assumptions"].get(s["n"], [])
-            emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}})
+            emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}}, "run")
         else:
             result = run_with_progress(machine)
             show_result(result, path)
@@ -260,7 +283,7 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
 
         command = f"godelmachine run --resume {shlex.quote(str(path))}"
         if as_json:
-            emit_json({"interrupted": True, "clock": stopped.clock, "log": str(path), "resume": command})
+            emit_json({"interrupted": True, "clock": stopped.clock, "log": str(path), "resume": command}, "run")
         typer.echo(f"interrupted at clock {stopped.clock}; resume with: {command}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
@@ -279,7 +302,7 @@ def resumed_machine(path: Path, as_json: bool, stop: Any = None, batch: bool = T
             with open(path, "r+b") as f:
                 f.truncate(recovered.whole_bytes)
         message = f"{path}: the run is complete (the log ends with its end record); nothing to resume"
-        emit_json({"log": str(path), "complete": True}) if as_json else typer.echo(message)
+        emit_json({"log": str(path), "complete": True}, "run") if as_json else typer.echo(message)
         return None
     if not as_json:
         typer.echo(f"{path}: re-executing {len(recovered.lines)} logged records, checking each, then continuing", err=True)

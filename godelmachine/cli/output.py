@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import typer
 
 
-def emit_json(data: Any) -> None:
+def emit_json(data: Any, schema: str) -> None:
+    """Print `data`, the shape godelmachine/schemas/SCHEMA.schema.json documents. With
+    GODELMACHINE_CHECK_SCHEMAS=1 (the tests set it) it is checked against that schema first, and
+    a mismatch is a bug in godelmachine (exit 70), never printed."""
+    if os.environ.get("GODELMACHINE_CHECK_SCHEMAS"):
+        from godelmachine import schemas
+
+        wrong = schemas.problems(data, schema)
+        if wrong:
+            raise AssertionError(f"the --json output does not match its schema {schema}: {'; '.join(wrong[:3])}")
     typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 

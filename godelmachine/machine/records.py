@@ -4,148 +4,27 @@ A log that the machine did not write whole (edited by hand, cut short, from anot
 must give a positioned error, `LOG:LINE:1: error: ...` naming the record and the field, and
 never a KeyError deep inside a report. This module checks what the readers (`log show`,
 `diff`, `plot`, `verify`, `export`, `axioms list --log`) rely on: the record types and their
-order, and each field they read with its JSON type (docs/log.md is the schema). Whether the
-values are *true* (the proofs, the code chain, the hashes) is `log verify`'s business.
+order, and each field they read with its JSON type, against the schema
+godelmachine/schemas/log-record.schema.json (docs/schemas.md). Whether the values are *true*
+(the proofs, the code chain, the hashes) is `log verify`'s business.
 
-A new record type or field must be added to RECORD_FIELDS, or every log command refuses it.
+A new record type or field goes into that schema, or every log command refuses it; the phrase
+an error uses for a field is the schema's `expected` for it.
 """
 
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from godelmachine import schemas
 from godelmachine.errors import Pos, UserError
 
 # The version of the log's shape, written in every header: a reader refuses a log of another.
-SCHEMA = 1
-
-
-def _int(v: Any) -> bool:
-    return type(v) is int
-
-
-def _count(v: Any) -> bool:
-    return type(v) is int and v >= 0
-
-
-def _positive(v: Any) -> bool:
-    return type(v) is int and v > 0
-
-
-def _str(v: Any) -> bool:
-    return type(v) is str
-
-
-def _fraction(v: Any) -> bool:
-    try:
-        return type(v) is str and 0 <= Fraction(v) < 1
-    except (ValueError, ZeroDivisionError):
-        return False
-
-
-def _strs(v: Any) -> bool:
-    return type(v) is list and all(type(x) is str for x in v)
-
-
-def _str_map(kind: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    return lambda v: type(v) is dict and all(type(k) is str and kind(x) for k, x in v.items())
-
-
-def _optional(kind: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    return lambda v: v is None or kind(v)
-
-
-def _readings(v: Any) -> bool:
-    return type(v) is list and len(v) == 2 and all(_count(x) for x in v)
-
-
-def _exhaustions(v: Any) -> bool:
-    return type(v) is list and all(type(e) is dict and _str(e.get("technique")) and _count(e.get("clock"))
-                                   and _count(e.get("reading")) for e in v)
-
-
-def _techniques(v: Any) -> bool:
-    return type(v) is list and all(type(t) is list and len(t) == 2 and _strs(t) for t in v)
-
-
-def _switchprog(v: Any) -> bool:
-    return type(v) is dict and _strs(v.get("definitions")) and _optional(_fraction)(v.get("share"))
-
-
-def _examples(v: Any) -> bool:
-    return type(v) is list and all(
-        type(e) is dict and all(_str(e.get(k)) for k in ("technique", "candidate", "rule", "status", "reason"))
-        and type(e.get("counterexample")) is list for e in v)
-
-
-def _traps(v: Any) -> bool:
-    return type(v) is list and all(
-        type(t) is dict and _str(t.get("kind")) and _optional(_str)(t.get("position")) and _positive(t.get("count"))
-        for t in v)
-
-
-def _first_trap(v: Any) -> bool:
-    return type(v) is dict and _str(v.get("kind")) and _count(v.get("clock")) and _positive(v.get("instance")) \
-        and type(v.get("arguments")) is list
-
-
-def _certificate(v: Any) -> bool:
-    """Declarations, and nodes whose premises are earlier nodes (a derivation, not a cycle)."""
-    if type(v) is not dict or not _strs(v.get("declarations")) or type(v.get("nodes")) is not list or not v["nodes"]:
-        return False
-    return all(
-        type(node) is dict and _str(node.get("rule")) and _str(node.get("statement")) and _strs(node.get("axioms"))
-        and type(node.get("premises")) is list and all(type(p) is int and 0 <= p < i for p in node["premises"])
-        for i, node in enumerate(v["nodes"]))
-
-
-# (what the field must be, as the error message says it) for each field of each record type
-Field = tuple[Callable[[Any], bool], str]
-COUNT: Field = (_count, "an integer >= 0")
-TEXT: Field = (_str, "a string")
-SHARE: Field = (_fraction, "a fraction in [0, 1) such as \"1/5\"")
-COUNTS: Field = (_str_map(_count), "an object of integers >= 0")
-
-RECORD_FIELDS: dict[str, dict[str, Field]] = {
-    "header": {
-        "schema": (lambda v: v == SCHEMA, f"{SCHEMA}, the schema this version reads"), "version": TEXT, "z3": TEXT, "task": TEXT, "task_file": TEXT,
-        "task_sha256": TEXT, "seed": (_int, "an integer"), "lifetime": (_positive, "an integer > 0"), "share": SHARE,
-        "mode": (lambda v: v in ("proof", "empirical"), "proof or empirical"),
-        "search": (lambda v: type(v) is bool, "true or false"), "axiom_files": (_str_map(_str), "an object of strings"),
-        "axiom_consistency": TEXT, "trust?": (lambda v: v in ("assumed", "proved"), "assumed or proved"), "techniques": (_techniques, "a list of [name, prior] strings"), "solver": TEXT,
-    },
-    "reward": {"clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps?": COUNT, "traps?": COUNT},
-    "refusals": {"clock": COUNT, "counts": COUNTS, "examples": (_examples, "a list of refused candidates")},
-    "switch": {
-        "n": (_positive, "an integer > 0"), "clock": COUNT, "technique": TEXT, "summary": TEXT,
-        "switchprog": (_switchprog, "an object with definitions (strings) and a share"),
-        "before": TEXT, "after": TEXT, "share_before": SHARE, "share_after": SHARE, "switch_cost": COUNT,
-        "readings": (_readings, "a pair of integers >= 0"), "accepted": TEXT,
-        "exhausted?": (_exhaustions, "a list of {technique, clock, reading}"),
-    },
-    "end": {
-        "clock": COUNT, "instances": COUNT, "reward": COUNT, "solver_steps": COUNT, "search_steps": COUNT,
-        "switches": COUNT, "first_switch": (_optional(_count), "an integer >= 0 or null"), "refusals": COUNTS,
-        "traps?": (_traps, "a list of traps (kind, position, count)"),
-        "first_trap?": (_first_trap, "a trapping instance (kind, clock, instance, arguments, ...)"),
-    },
-}
-# A name ending in "?" is a field that may be missing (logs written before it was added; the
-# traps fields are written only by a run whose solver trapped).
-# the fields of a switch accepted by proof, on top of the switch's own
-PROOF_FIELDS: dict[str, Field] = {
-    "target_theorem": (_optional(_str), "a string or null"), "theorem": TEXT,
-    "certificate": (_certificate, "a certificate: declarations, and nodes whose premises are earlier nodes"),
-    "axioms_used": (_strs, "a list of strings"), "proof_size": COUNT,
-    "assumptions?": (lambda v: type(v) is list and all(type(a) is dict and _str(a.get("name")) and _str(a.get("file"))
-                                                       and _count(a.get("line")) for a in v),
-                     "a list of {name, file, line}"),
-    "programs": (_str_map(_str), "an object of strings"), "state_readings": (lambda v: type(v) is list, "a list"),
-    "utility": (lambda v: type(v) is dict, "an object"),
-}
+SCHEMA: int = schemas.schema("log-record")["$defs"]["header"]["properties"]["schema"]["const"]
+KINDS: dict[str, dict[str, Any]] = {kind: schemas.schema("log-record")["$defs"][kind]
+                                    for kind in schemas.schema("log-record")["properties"]["type"]["enum"]}
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -204,32 +83,49 @@ class Recovered:
 
 def check_records(records: list[dict[str, Any]], path: str) -> None:
     """Refuse, naming the line, a log whose records are not those the machine writes: a header
-    first, then reward, refusals and switch records, then at most one end record, last."""
+    first, then reward, refusals and switch records, then at most one end record, last; each
+    record as the schema says, and each certificate node's premises earlier nodes."""
     if not records:
         raise UserError(f"{path}: the log is empty (a rewrite log starts with a header record)")
     for i, record in enumerate(records):
         pos = Pos(path, i + 1, 1)
         kind = record.get("type")
-        if kind not in RECORD_FIELDS:
+        if kind not in KINDS:
             raise UserError(f"unknown record type {kind!r} (a log has header, reward, refusals, switch and end records)", pos)
         if (i == 0) != (kind == "header"):
             raise UserError("the first record must be the header, and only the first" if i else
                             f"not a rewrite log: its first record is a {kind} record, not the header", pos)
         if i > 0 and records[i - 1].get("type") == "end":
             raise UserError("a record after the end record", pos)
-        fields = RECORD_FIELDS[kind]
-        if kind == "switch" and record.get("accepted") == "proof":
-            fields = {**fields, **PROOF_FIELDS}
-        for name, (ok, what) in fields.items():
-            if name.endswith("?"):
-                name = name[:-1]
-                if name not in record:
-                    continue
-            if name not in record:
-                raise UserError(f"the {kind} record has no {name!r} field", pos)
-            if not ok(record[name]):
-                shown = repr(record[name]) if len(repr(record[name])) <= 60 else repr(record[name])[:57] + "..."
-                raise UserError(f"the {kind} record's {name!r} must be {what}, not {shown}", pos)
+        problem = first_problem(record, kind)
+        if problem is not None:
+            raise UserError(problem, pos)
 
 
-__all__ = ["SCHEMA", "read_records", "check_records", "RECORD_FIELDS", "PROOF_FIELDS", "Recovered"]
+def first_problem(record: dict[str, Any], kind: str) -> str | None:
+    """What is wrong with the record, said of its first wrong field in the schema's order: it has
+    no such field, or the field is not what the schema's `expected` says."""
+    fields = list(KINDS[kind]["properties"])
+    wrong: dict[str, str] = {}
+    for error in schemas.validator("log-record").iter_errors(record):
+        if error.validator == "required" and not error.path:
+            name = next(n for n in error.validator_value if n not in record)
+            wrong.setdefault(name, f"the {kind} record has no {name!r} field")
+        elif error.path:
+            name = str(error.path[0])
+            wrong.setdefault(name, f"the {kind} record's {name!r} must be {KINDS[kind]['properties'][name]['expected']}, "
+                                   f"not {shown(record[name])}")
+    if kind == "switch" and "certificate" not in wrong and isinstance(record.get("certificate"), dict):
+        nodes = record["certificate"]["nodes"]
+        if any(p >= i for i, node in enumerate(nodes) for p in node["premises"]):
+            wrong["certificate"] = (f"the switch record's 'certificate' must be "
+                                    f"{KINDS['switch']['properties']['certificate']['expected']}, not {shown(record['certificate'])}")
+    return min(wrong.items(), key=lambda item: fields.index(item[0]))[1] if wrong else None
+
+
+def shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["SCHEMA", "read_records", "check_records", "Recovered"]
