@@ -56,12 +56,16 @@ p19, p20 and p24.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from godelmachine.cli.sweep import run_with_bar
+from godelmachine.jobs import Job
 
 SUITE = Path(__file__).resolve().parent / "hackers_delight"
 LIFETIME = 5_000_000  # clock steps per problem
@@ -197,10 +201,29 @@ def measure_problem(number: int, lifetime: int) -> dict[str, Any]:
     }
 
 
-def measure(quick: bool = False) -> list[dict[str, Any]]:
+def measure(quick: bool = False, ray: str | None = None) -> list[dict[str, Any]]:
+    """Each problem a job (godelmachine/jobs.py): run here one after another, or as Ray tasks
+    (`ray`: "local" or a cluster's address), the longest first; the rows in problem order."""
     numbers = QUICK_PROBLEMS if quick else problems()
     lifetime = QUICK_LIFETIME if quick else LIFETIME
-    return [measure_problem(n, lifetime) for n in numbers]
+    jobs = [Job(f"P{n}", measure_problem, (n, lifetime), cost=RECORDED_SECONDS.get(f"P{n}", 1.0)) for n in numbers]
+    ends = run_with_bar(jobs, ray, "problems")
+    failed = [f"{d.job.name}: {d.error}" for d in ends if not d.ok]
+    if failed:
+        raise RuntimeError(f"{len(failed)} problem(s) failed: " + "; ".join(failed))
+    return [d.value for d in ends]
+
+
+def recorded_seconds() -> dict[str, float]:
+    """Each problem's wall time in the last recorded results (only to start the long ones first)."""
+    try:
+        rows = json.loads((Path(__file__).parent / "results" / "hackers_delight.json").read_text())["rows"]
+        return {r["problem"]: r["wall_seconds"] + r["setup_seconds"] for r in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+RECORDED_SECONDS = recorded_seconds()
 
 
 def report(rows: list[dict[str, Any]]) -> Any:

@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_TRAP = 1
 EXIT_USER_ERROR = 2
 EXIT_LIMIT = 3
+EXIT_JOBS_FAILED = 4  # `sweep`: some jobs failed (each is listed; the others' logs are kept)
 EXIT_INTERNAL = 70
 
 # The text of every source read so far, so that a message can quote the offending line.

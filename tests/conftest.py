@@ -67,3 +67,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path
     plan = {name: args for name, (_, args) in GOLDEN_RUNS.items()}
     plan["bandit-again"] = plan["bandit"]
     return {name: (run_cli(args[0], root / f"{name}.jsonl", *args[1:]), root / f"{name}.jsonl") for name, args in plan.items()}
+
+
+@pytest.fixture(scope="session")
+def local_ray():
+    """A local Ray on two CPUs for the tests that run jobs as Ray tasks (one xdist group, "ray",
+    so that one pytest worker starts it, once); `run_jobs` uses it rather than starting its own."""
+    import ray
+
+    from godelmachine.jobs import LOCAL, connect
+
+    connect(ray, LOCAL, 2)
+    yield LOCAL
+    ray.shutdown()

@@ -35,10 +35,10 @@ from benchmarks.adversarial import (  # noqa: E402
 )
 from godelmachine.machine.task import load_task  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("adversarial")  # one worker runs the module's slice, once
+pytestmark = pytest.mark.xdist_group("ray")  # one worker runs the module's slice, once, on the session's local Ray
 
 SLICE = {"sum-to-n": 29, "fib": 29, "sort4": 29}  # candidates per stream of each kind
-SETTINGS = Settings(sample=2_000, empirical_truth=2_000, screen=500, check_axioms=False, workers=2)
+SETTINGS = Settings(sample=2_000, empirical_truth=2_000, screen=500, check_axioms=False)
 
 
 def slice_candidates() -> list[Candidate]:
@@ -50,8 +50,10 @@ def slice_candidates() -> list[Candidate]:
 
 
 @pytest.fixture(scope="session")  # once, even when xdist interleaves other modules
-def results() -> list[Result]:
-    return campaign(slice_candidates(), SETTINGS)
+def results(local_ray: str) -> list[Result]:
+    """The slice's epochs as Ray tasks on two CPUs (tests/test_jobs.py shows that a campaign's
+    results are the same run serially)."""
+    return campaign(slice_candidates(), SETTINGS, ray=local_ray)
 
 
 def test_the_slice_has_500_candidates_of_every_kind(results: list[Result]) -> None:

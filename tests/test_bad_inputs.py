@@ -302,7 +302,14 @@ def log_cases() -> list[Case]:
     return cases
 
 
-CATALOGUE = PROGRAMS + TASK_FILES + AXIOM_FILES + log_cases()
+OPTIONS = [
+    Case("sweep: an empty seed range", ("sweep", "sum-to-n", "--seeds", "5..1"), 2,
+         "error: --seeds: the range 5..1 (column 1) is empty: 5 is above 1"),
+    Case("sweep: a seed that is not a number", ("sweep", "sum-to-n", "--seeds", "0..4,five"), 2,
+         "error: --seeds: 'five' (column 6) is not a seed or a range such as 0..99"),
+]
+
+CATALOGUE = PROGRAMS + TASK_FILES + AXIOM_FILES + log_cases() + OPTIONS
 
 # The machine on solvers that never halt, recurse without end or build a huge value: each run
 # ends at its lifetime with reward 0 (a trapped instance earns nothing), the JSON figures exact.

@@ -14,7 +14,7 @@ from godelmachine.cli.main import app
 from godelmachine.machine.task import builtin_tasks
 from godelmachine.version import __version__
 
-COMMANDS = [(), ("eval",), ("primitives",), ("tasks",), ("schema",), ("check",), ("run",), ("log",), ("log", "show"), ("log", "diff"), ("log", "report"),
+COMMANDS = [(), ("eval",), ("primitives",), ("tasks",), ("schema",), ("sweep",), ("check",), ("run",), ("log",), ("log", "show"), ("log", "diff"), ("log", "report"),
             ("log", "verify"), ("log", "plot"), ("log", "export"), ("axioms",), ("axioms", "list"),
             ("axioms", "check"), ("axioms", "add"), ("axioms", "remove")]
 

@@ -85,6 +85,7 @@ def test_real_outputs_match_their_schemas(runs: dict[str, tuple[dict, Path]], tm
         "schema-list": ("schema", "--json"),
         "check": ("check", "sum-to-n", "--samples", "4", "--json"),
         "axioms-list": ("axioms", "list", "--dir", "installed", "--json"),
+        "sweep": ("sweep", "sum-to-n", "--seeds", "0..1", "--lifetime", "300000", "--out", "sweep", "--json"),
     }
     for name, args in outputs.items():
         matches(invoke(*args), name)

@@ -1,4 +1,4 @@
-"""The command line: `godelmachine eval | primitives | tasks | schema | check | run | log | axioms`.
+"""The command line: `godelmachine eval | primitives | tasks | schema | check | run | sweep | log | axioms`.
 
 Every command takes `--json`. Errors never print a Python traceback: a user's mistake prints
 like a compiler message and exits 2, a trap exits 1, a budget or resource limit exits 3, and a
@@ -20,6 +20,7 @@ import typer
 from godelmachine.cli.axioms import axioms_app, installed_files
 from godelmachine.cli.log import log_app
 from godelmachine.cli.output import emit_json, first_trap_line
+from godelmachine.cli.sweep import sweep_command
 from godelmachine.errors import EXIT_INTERNAL, EXIT_LIMIT, GMError, TrapError, UserError
 from godelmachine.lang.values import DEFAULT_BUDGET, LIMIT_TRAPS, show
 
@@ -392,13 +393,16 @@ def show_result(result: Any, path: Path) -> None:
     console.print(f"log: {path}")
 
 
+app.command("sweep")(sweep_command)
 app.add_typer(log_app, name="log")
 app.add_typer(axioms_app, name="axioms")
 
 
 def main() -> None:
+    from godelmachine.jobs import ray_address_given
+
     try:
-        app()
+        app(args=ray_address_given(sys.argv[1:]))
     except GMError as exc:
         typer.echo(exc.render(), err=True)
         sys.exit(exc.exit_code)
