@@ -122,6 +122,9 @@ def test_a_sweep_on_ray_writes_the_serial_sweeps_logs_byte_for_byte(local_ray: s
     assert logs == [f"seed{s}.jsonl" for s in range(4)] == sorted(p.name for p in parallel.glob("*.jsonl"))
     for name in logs:
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+    single = tmp_path / "run3.jsonl"  # and a sweep's run is the run `godelmachine run` makes
+    ran = CliRunner().invoke(app, ["run", "sum-to-n", "--seed", "3", "--lifetime", str(lifetime), "--log", str(single), "--json"])
+    assert ran.exit_code == 0 and single.read_bytes() == (serial / "seed3.jsonl").read_bytes()
 
     def figures(path: Path) -> Any:
         summary = json.loads((path / "summary.json").read_text())

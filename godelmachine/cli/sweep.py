@@ -35,6 +35,7 @@ def sweep_command(
     runs have in common: the reward's mean, spread and range, the switches found and how often,
     and when the first switch came. A run's log is the same byte for byte, with or without --ray."""
     from godelmachine.cli.axioms import installed_files
+    from godelmachine.machine.axiom_set import task_axioms
     from godelmachine.machine.sweep import Plan, parse_seeds, summary
     from godelmachine.machine.task import load_task
 
@@ -47,7 +48,9 @@ def sweep_command(
     for f in files:
         if not Path(f).is_file():
             raise UserError(f"{f}: no such axiom file")
-    plan = Plan(task, parse_seeds(seeds), tuple(lifetimes) if lifetimes else (None,), files, accept, search, trust)
+    plan = Plan(task, parse_seeds(seeds), tuple(dict.fromkeys(lifetimes)) if lifetimes else (None,), files, accept,
+                search, trust)
+    task_axioms(loaded, tuple(map(Path, files)), trust=trust)  # a bad axiom file too: here, positioned, not once per run
     directory = out or Path("runs") / f"sweep-{loaded.name}"
     paths = {job.name: directory / log_name(job.args[1], job.args[2], len(plan.lifetimes) > 1) for job in plan.jobs()}
     there = [p for p in paths.values() if p.exists()]
