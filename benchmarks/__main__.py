@@ -3,7 +3,7 @@ write results.
 
 Results go to benchmarks/results/NAME.json with the machine's description. `--quick` runs
 small inputs in a few seconds (it is part of the test suite as a smoke test). `--ray` runs the
-jobs of the benchmarks made of independent jobs (hackers_delight, adversarial, scaling) as Ray
+jobs of the benchmarks made of independent jobs (tasks, hackers_delight, adversarial, scaling) as Ray
 tasks: on a local Ray started for the purpose, or on the cluster at ADDRESS (docs/scaling.md);
 their results are the same either way.
 """

@@ -30,6 +30,8 @@ from typing import Any, Iterator
 import z3
 from rich.table import Table
 
+from godelmachine.cli.sweep import run_with_bar
+from godelmachine.jobs import Job
 from godelmachine.lang.program import Program
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import builtin_tasks, load_task
@@ -116,27 +118,36 @@ def run_fixed(task: str, lifetime: int, program: Program | None) -> dict[str, An
     return {"reward": result.reward, "instances": result.instances, "wall": round(time.perf_counter() - started, 2)}
 
 
-def measure(quick: bool) -> list[dict[str, Any]]:
+def measure(quick: bool, ray: str | None = None) -> list[dict[str, Any]]:
+    """Each (task, lifetime) a job (godelmachine/jobs.py): here one after another, or as Ray
+    tasks (`ray`), the longest lifetimes first; the rewards are the same either way, the wall
+    times are each job's own."""
     runs = QUICK if quick else [(t, lifetime) for t in builtin_tasks()
                                  for lifetime in sorted({load_task(t).lifetime, *LIFETIMES})]
-    rows: list[dict[str, Any]] = []
-    for task, lifetime in runs:
-        if (task, lifetime) in LEFT_OUT:
-            rows.append({"task": task, "lifetime": lifetime, "left_out": LEFT_OUT[task, lifetime]})
-            continue
-        machine = run_machine(task, lifetime)
-        unimproved = run_fixed(task, lifetime, None)
-        oracle = run_fixed(task, lifetime, oracle_program(task))
-        if task != "bandit" and oracle["reward"] != oracle["instances"]:  # exact tasks: right on every instance
-            raise RuntimeError(f"the oracle for {task} is wrong on some instance")
-        rows.append({
-            "task": task, "lifetime": lifetime, "machine": machine["reward"], "unimproved": unimproved["reward"],
-            "oracle": oracle["reward"],
-            "machine_over_oracle": round(machine["reward"] / oracle["reward"], 4) if oracle["reward"] else None,
-            "machine_over_unimproved": round(machine["reward"] / unimproved["reward"], 2) if unimproved["reward"] else None,
-            **{k: v for k, v in machine.items() if k != "reward"},
-        })
-    return rows
+    jobs = [Job(f"{task} at {lifetime:,}", measure_row, (task, lifetime), cost=float(lifetime))
+            for task, lifetime in runs if (task, lifetime) not in LEFT_OUT]
+    ended = {d.job.args: d for d in run_with_bar(jobs, ray, "runs")}
+    failed = [f"{d.job.name}: {d.error}" for d in ended.values() if not d.ok]
+    if failed:
+        raise RuntimeError(f"{len(failed)} run(s) failed: " + "; ".join(failed))
+    return [{"task": task, "lifetime": lifetime, "left_out": LEFT_OUT[task, lifetime]} if (task, lifetime) in LEFT_OUT
+            else ended[task, lifetime].value for task, lifetime in runs]
+
+
+def measure_row(task: str, lifetime: int) -> dict[str, Any]:
+    """The machine, the unimproved solver and the oracle on one task for one lifetime."""
+    machine = run_machine(task, lifetime)
+    unimproved = run_fixed(task, lifetime, None)
+    oracle = run_fixed(task, lifetime, oracle_program(task))
+    if task != "bandit" and oracle["reward"] != oracle["instances"]:  # exact tasks: right on every instance
+        raise RuntimeError(f"the oracle for {task} is wrong on some instance")
+    return {
+        "task": task, "lifetime": lifetime, "machine": machine["reward"], "unimproved": unimproved["reward"],
+        "oracle": oracle["reward"],
+        "machine_over_oracle": round(machine["reward"] / oracle["reward"], 4) if oracle["reward"] else None,
+        "machine_over_unimproved": round(machine["reward"] / unimproved["reward"], 2) if unimproved["reward"] else None,
+        **{k: v for k, v in machine.items() if k != "reward"},
+    }
 
 
 def report(rows: list[dict[str, Any]]) -> Table:
