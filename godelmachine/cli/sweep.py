@@ -58,6 +58,9 @@ def sweep_command(
         raise UserError(f"{there[0]}: a log is there already ({len(there)} of the sweep's {len(paths)}); "
                         "give --force to overwrite them, or --out another directory")
     directory.mkdir(parents=True, exist_ok=True)
+    if accept == "empirical" and not as_json:
+        typer.echo("WARNING: --accept empirical is UNSOUND: every run switches without proofs, on a sample of instances.",
+                   err=True)
     ends = run_with_progress(plan, ray, retries, paths, quiet=as_json)
     result = summary(plan, ends)
     result["directory"] = str(directory)
