@@ -1014,7 +1014,7 @@ def short(s: Submission) -> str:
     return answer[1:].split(" ", 1)[0].rstrip(")") if answer.startswith("(") else answer
 
 
-# --- running the campaign, in worker processes ------------------------------------------------
+# --- running the campaign, as jobs (here or on Ray) ---------------------------------------------
 
 _ORACLES: dict[str, Oracle] = {}
 _STAGES: dict[tuple, Stage] = {}
