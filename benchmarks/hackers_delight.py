@@ -65,7 +65,7 @@ from typing import Any
 import numpy as np
 
 from godelmachine.cli.sweep import run_with_bar
-from godelmachine.jobs import Job
+from godelmachine.jobs import Job, values
 
 SUITE = Path(__file__).resolve().parent / "hackers_delight"
 LIFETIME = 5_000_000  # clock steps per problem
@@ -207,11 +207,7 @@ def measure(quick: bool = False, ray: str | None = None) -> list[dict[str, Any]]
     numbers = QUICK_PROBLEMS if quick else problems()
     lifetime = QUICK_LIFETIME if quick else LIFETIME
     jobs = [Job(f"P{n}", measure_problem, (n, lifetime), cost=RECORDED_SECONDS.get(f"P{n}", 1.0)) for n in numbers]
-    ends = run_with_bar(jobs, ray, "problems")
-    failed = [f"{d.job.name}: {d.error}" for d in ends if not d.ok]
-    if failed:
-        raise RuntimeError(f"{len(failed)} problem(s) failed: " + "; ".join(failed))
-    return [d.value for d in ends]
+    return values(run_with_bar(jobs, ray, "problems"), "problems")
 
 
 def recorded_seconds() -> dict[str, float]:

@@ -31,7 +31,7 @@ import z3
 from rich.table import Table
 
 from godelmachine.cli.sweep import run_with_bar
-from godelmachine.jobs import Job
+from godelmachine.jobs import Job, values
 from godelmachine.lang.program import Program
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import builtin_tasks, load_task
@@ -126,12 +126,9 @@ def measure(quick: bool, ray: str | None = None) -> list[dict[str, Any]]:
                                  for lifetime in sorted({load_task(t).lifetime, *LIFETIMES})]
     jobs = [Job(f"{task} at {lifetime:,}", measure_row, (task, lifetime), cost=float(lifetime))
             for task, lifetime in runs if (task, lifetime) not in LEFT_OUT]
-    ended = {d.job.args: d for d in run_with_bar(jobs, ray, "runs")}
-    failed = [f"{d.job.name}: {d.error}" for d in ended.values() if not d.ok]
-    if failed:
-        raise RuntimeError(f"{len(failed)} run(s) failed: " + "; ".join(failed))
+    rows = dict(zip((job.args for job in jobs), values(run_with_bar(jobs, ray, "runs"), "runs")))
     return [{"task": task, "lifetime": lifetime, "left_out": LEFT_OUT[task, lifetime]} if (task, lifetime) in LEFT_OUT
-            else ended[task, lifetime].value for task, lifetime in runs]
+            else rows[task, lifetime] for task, lifetime in runs]
 
 
 def measure_row(task: str, lifetime: int) -> dict[str, Any]:

@@ -65,6 +65,15 @@ def _serial(job: Job, on_done: Callable[[Done], None] | None) -> Done:
     return done
 
 
+def values(ends: Sequence[Done], what: str = "jobs") -> list[Any]:
+    """Every job's value, in job order; a RuntimeError naming the failed ones if any failed (a
+    benchmark that lost jobs would claim more than it measured)."""
+    failed = [f"{d.job.name}: {d.error}" for d in ends if not d.ok]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(ends)} {what} failed: " + "; ".join(failed[:5]))
+    return [d.value for d in ends]
+
+
 def _call(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     return function(*args)
 
@@ -152,4 +161,4 @@ def ray_address_given(argv: list[str]) -> list[str]:
     return out
 
 
-__all__ = ["Job", "Done", "run_jobs", "LOCAL", "import_ray", "ray_address_given"]
+__all__ = ["Job", "Done", "run_jobs", "values", "LOCAL", "import_ray", "ray_address_given"]
