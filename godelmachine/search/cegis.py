@@ -39,9 +39,10 @@ from godelmachine.logic.kernel import Kernel, Refused
 from godelmachine.search import components
 from godelmachine.search.candidates import Runner, Switchprog, clipped, definition, replace_definitions
 from godelmachine.search.inputs import helper_inputs, support_inputs
+from godelmachine.search.learned import Learned
 from godelmachine.search.obligations import Solver, obligation_goal, value_of
 from godelmachine.search.space import SearchSpace
-from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared
+from godelmachine.search.synthesis import TRAP, Enumerator, answers_as, shared, term_type
 from godelmachine.search.tactics import support_condition
 
 SCALARS = ("int", "word", "bool")
@@ -167,7 +168,8 @@ def wrapped_helper(program: Program) -> str | None:
 
 def synthesize(program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
                runner: Runner, charge: Callable[[int], None], memo: dict[Any, Any] | None = None,
-               left: Callable[[], int] | None = None, space: SearchSpace | None = None) -> list[Switchprog]:
+               left: Callable[[], int] | None = None, space: SearchSpace | None = None,
+               library: Learned | None = None) -> list[Switchprog]:
     """Proposals for the solver's definitions, in Levin order across them: every definition's
     enumeration is taken one level of description length further in turn, and the first level
     at which some definition has a checked proposal gives the proposals (cheapest first). An
@@ -181,13 +183,17 @@ def synthesize(program: Program, distribution: Distribution, types: tuple[str, .
     Levin's restart): its work is charged once, to the trial that did it.
 
     With `space` (a task's restriction of its rewrites, godelmachine/search/space.py) only the
-    primitives it allows are enumerated or given to the components' sketch."""
+    primitives it allows are enumerated or given to the components' sketch.
+
+    With `library` (what the run takes from the library of proven rewrites,
+    godelmachine/search/learned.py) a definition that an entry's old code matches is offered
+    the entry's new code first, and the enumeration's prior favours the entries' fragments."""
     key = ("synthesis", program.digest)
     state = memo.get(key) if memo is not None else None
     if state is None:
         table = BASE if space is None else PrimitiveTable({n: p for n, p in BASE.items() if n in space.primitives})
         conditionals = space is None or space.conditionals
-        state = Synthesis(program, distribution, types, kernel, runner, charge, left, table, conditionals)
+        state = Synthesis(program, distribution, types, kernel, runner, charge, left, table, conditionals, library)
         if memo is not None:
             memo[key] = state
     else:
@@ -200,9 +206,9 @@ class Synthesis:
 
     def __init__(self, program: Program, distribution: Distribution, types: tuple[str, ...], kernel: Kernel,
                  runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None,
-                 table: PrimitiveTable = BASE, conditionals: bool = True) -> None:
+                 table: PrimitiveTable = BASE, conditionals: bool = True, library: Learned | None = None) -> None:
         searches = [TargetSearch(program, t, distribution if t.name == "solve" else None, kernel, runner, charge, left,
-                                 table, conditionals)
+                                 table, conditionals, library)
                     for t in targets(program, distribution, types)]
         self.searches = [s for s in searches if not s.done]
         self.level = LEVEL_STEP
@@ -237,8 +243,9 @@ class TargetSearch:
 
     def __init__(self, program: Program, target: Target, distribution: Distribution | None, kernel: Kernel,
                  runner: Runner, charge: Callable[[int], None], left: Callable[[], int] | None = None,
-                 table: PrimitiveTable = BASE, conditionals: bool = True) -> None:
+                 table: PrimitiveTable = BASE, conditionals: bool = True, library: Learned | None = None) -> None:
         self.program, self.target, self.distribution = program, target, distribution
+        self.library = library
         self.table = table
         self.kernel, self.runner, self.charge, self.left = kernel, runner, charge, left
         self.done = True
@@ -252,9 +259,11 @@ class TargetSearch:
         (self.result,) = kinds
         self.old_cost = sum(a.steps for a in answers)
         self.owed = 0
+        fragments = library.fragments(table, lambda t, types: term_type(t, types, table)) if library else []
         self.enumerator = Enumerator(table, list(zip(target.params, target.types)), target.inputs,
                                      constants=literals(program.lookup(target.name).body), charge=self.owe,
-                                     exclude=() if conditionals else ("if",), result=self.result)
+                                     exclude=() if conditionals else ("if",), result=self.result, fragments=fragments)
+        self.offers = library.offers(program, target.name, target.types) if library else []
         self.tried: set[str] = set()
         self.refuted = 0
         self.done = False
@@ -311,7 +320,9 @@ class TargetSearch:
         charge) leaves the search where the next trial can go on."""
         if self.done:
             return None
-        proposal = self.enumerate(level) if self.enumerating else None
+        proposal = self.offered() if self.offers else None
+        if proposal is None and not self.done and self.enumerating:
+            proposal = self.enumerate(level)
         if proposal is None and not self.done and self.lines_open:
             proposal = self.advance_lines()
         if not self.enumerating and not self.lines_open:
@@ -356,6 +367,37 @@ class TargetSearch:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {clipped(text)}"}
             self.tried.add(text)
+            if self.refute(counterexample):
+                self.restart()
+        return None
+
+    def offered(self) -> Switchprog | None:
+        """The library's offers for this definition, before any term is enumerated: an
+        entry's new code, if cheaper on the tests, with the entry's lemma instantiated for the
+        two programs (its certificate replayed by the kernel, charged), or, if the replay is
+        refused, checked by the kernel as a found term is. An offer is dropped only once dealt
+        with, so a trial's end leaves it to the next."""
+        target = self.target
+        while self.offers and not self.done:
+            offer = self.offers[0]
+            switchprog: Switchprog = {"definitions": [offer.definition]}
+            candidate = replace_definitions(self.program, switchprog)
+            run = self.stage_runner("enumeration")
+            cost = sum(run(candidate, target.name, args).steps for args in self.enumerator.inputs)
+            counterexample = None
+            if cost < self.old_cost:
+                charge = lambda n: self.pay("enumeration", n)  # noqa: E731
+                assert self.library is not None
+                if self.library.instantiate(offer.entry, self.program, candidate, target.name, self.left, charge) is None:
+                    counterexample = check(self.kernel, self.program, candidate, target, self.distribution, charge, self.left)
+            self.offers.pop(0)
+            self.tried.add(offer.text)
+            if cost >= self.old_cost:
+                continue
+            if counterexample is None:
+                self.done = True
+                return {**switchprog, "cost": cost,
+                        "summary": f"{target.name}: -> {clipped(offer.text, 50)}, from library entry {offer.entry.id[:8]}"}
             if self.refute(counterexample):
                 self.restart()
         return None

@@ -63,6 +63,7 @@ from godelmachine.logic.switch import (
 from godelmachine.logic.terms import INT, Le, app, mk, real
 from godelmachine.search import tactics, techniques
 from godelmachine.search.clock import Budget, Clock, OutOfBudget
+from godelmachine.search.learned import Learned
 from godelmachine.search.obligations import Solver
 from godelmachine.search.space import SearchSpace
 from godelmachine.search.tactics import SwitchContext
@@ -105,6 +106,7 @@ class RunConstants:
     # the programs a certificate mentions
     programs: dict[str, Program] = field(default_factory=dict)
     space: SearchSpace | None = None  # the programs the task lets it switch to (None: any)
+    library: Learned | None = None  # what the run takes from the library of proven rewrites
 
 
 @dataclass(frozen=True)
@@ -332,6 +334,7 @@ class Searcher:
             old_share=epoch.share, new_share=new_share, reward_floor=epoch.reward_floor,
             readings=lambda f: constants.kernel.state2theorem(f), lifetime=self.clock.lifetime,
             reward_value=constants.expected_reward, cache=self.cache, lemmas=constants.lemmas,
+            learned=constants.library.lemmas if constants.library is not None else {},
         )
         constants.programs.setdefault(new_program.digest, new_program)
         return True
@@ -396,7 +399,7 @@ class Searcher:
         """The candidates of the technique `kind` (godelmachine/search/techniques/) for the current solver."""
         kernel, types = self.constants.kernel, self.constants.types
         context = techniques.Context(self.epoch.solver, kernel.instance(types), self.epoch.share, runner, kernel, types, charge,
-                                     self.cache, left, self.constants.space)
+                                     self.cache, left, self.constants.space, self.constants.library)
         return techniques.generate(kind, context)
 
     def refusal(self, rule: str, refused: Refused) -> Any:

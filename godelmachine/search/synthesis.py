@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from godelmachine.lang.primitives import Primitive, PrimitiveTable
 from godelmachine.lang.syntax import COST_IF
 from godelmachine.lang.values import Trap, Word, make_list
+from godelmachine.search.learned import LIBRARY_MASS, fragment_weights
 
 TYPES = ("int", "word", "bool")
 SCALE = 4  # description lengths are counted in quarter bits
@@ -67,6 +68,8 @@ class Production:
     result: str
     cost: int
     impl: Callable[..., Any] | None  # None for `if`
+    template: tuple | None = None  # a fragment learned before (godelmachine/search/learned.py), with holes
+    operations: int = 1  # operations evaluated per input when it is applied
 
 
 def productions(table: PrimitiveTable) -> list[Production]:
@@ -81,6 +84,61 @@ def productions(table: PrimitiveTable) -> list[Production]:
             found.append(Production(p.name, p.params, p.result, p.cost, p.impl))
     found += [Production("if", ("bool", t, t), t, COST_IF, None) for t in TYPES]
     return found
+
+
+def fragment_productions(fragments: Sequence[Any], base: Sequence[Production]) -> list[Production]:
+    """The library's fragments (godelmachine/search/learned.py) that use only the grammar's
+    operations, each a production whose arguments fill its holes (named `libI`, I its index
+    in `fragments`)."""
+    impls = {p.op: p.impl for p in base if p.impl is not None}
+    allowed = set(impls) | ({"if"} if any(p.op == "if" for p in base) else set())
+    made = []
+    for i, f in enumerate(fragments):
+        ops = {t[0] for t in _nodes(f.template)} - {"hole", "const"}
+        if f.result not in TYPES or any(t not in TYPES for t in f.holes) or ops - allowed:
+            continue
+        made.append(Production(f"lib{i}", f.holes, f.result, 0, _evaluator(f.template, impls), f.template, f.operations))
+    return made
+
+
+def _nodes(t: tuple) -> Iterator[tuple]:
+    yield t
+    if t[0] not in ("hole", "const", "var"):
+        for c in t[1:]:
+            yield from _nodes(c)
+
+
+def _evaluator(template: tuple, impls: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
+    def value(t: tuple, args: tuple[Any, ...]) -> Any:
+        if t[0] == "hole":
+            return args[t[1]]
+        if t[0] == "const":
+            return t[1]
+        if t[0] == "if":
+            return value(t[2], args) if value(t[1], args) else value(t[3], args)
+        return impls[t[0]](*(value(c, args) for c in t[1:]))
+    return lambda *args: value(template, args)
+
+
+def term_type(term: Term, types: dict[str, str], table: PrimitiveTable) -> str | None:
+    """The type of a term over variables of `types` (None: not a type of the grammar)."""
+    if term[0] == "var":
+        return types.get(term[1])
+    if term[0] == "const":
+        return {bool: "bool", int: "int", Word: "word"}.get(type(term[1]))
+    if term[0] == "if":
+        return term_type(term[2], types, table)
+    p = table.get(term[0])
+    return p.result if p is not None and p.result in TYPES else None
+
+
+def fill(template: Term, args: Sequence[Term]) -> Term:
+    """A fragment's term with its holes filled."""
+    if template[0] == "hole":
+        return args[template[1]]
+    if template[0] == "const":
+        return template
+    return (template[0], *(fill(c, args) for c in template[1:]))
 
 
 def _synthesizable(p: Primitive) -> bool:
@@ -189,12 +247,18 @@ def _key(values: tuple[Any, ...]) -> tuple[Any, ...]:
 class Enumerator:
     """Terms of the grammar over `variables`, in order of description length, one per
     behaviour on the test inputs. `charge(n)` is called with the steps each batch of
-    evaluations takes (one per node and input)."""
+    evaluations takes (one per node and input).
+
+    With `fragments` (terms learned before, godelmachine/search/learned.py) the prior shifts
+    towards them, as OOPS's does towards code that solved earlier tasks: at a type that has
+    fragments, one is chosen with probability LIBRARY_MASS (`fragment_weights`), the grammar's
+    own choices share the rest."""
 
     def __init__(self, table: PrimitiveTable, variables: Sequence[tuple[str, str]], inputs: Sequence[tuple[Any, ...]],
                  constants: dict[str, Iterable[Any]] | None = None, charge: Callable[[int], None] = lambda n: None,
-                 exclude: Iterable[str] = (), result: str | None = None) -> None:
+                 exclude: Iterable[str] = (), result: str | None = None, fragments: Sequence[Any] = ()) -> None:
         self.productions = [p for p in productions(table) if p.op not in set(exclude)]
+        learned = fragment_productions(fragments, self.productions)
         self.variables = list(variables)
         extra = constants or {}
         self.constants = {t: list(dict.fromkeys([*BASIC_CONSTANTS[t], *extra.get(t, ())])) for t in TYPES}
@@ -205,7 +269,13 @@ class Enumerator:
             choices[t] += 1
         for t in TYPES:
             choices[t] += len(self.constants[t])
-        self.weight = {t: max(1, round(SCALE * math.log2(max(2, choices[t])))) for t in TYPES}
+        shifted = {p.result for p in learned}
+        self.weight = {t: max(1, round(SCALE * math.log2(max(2, choices[t]) / (1 - LIBRARY_MASS if t in shifted else 1))))
+                       for t in TYPES}
+        self.pweight = {p: self.weight[p.result] for p in self.productions}
+        weights = fragment_weights([fragments[int(p.op[3:])] for p in learned], SCALE)
+        self.pweight.update({p: weights[i] for i, p in enumerate(learned)})
+        self.productions += learned
         self.gap = self._gaps(result)
 
     def _lightest(self) -> dict[str, float]:
@@ -214,7 +284,7 @@ class Enumerator:
                  else math.inf for t in TYPES}
         for _ in TYPES:  # a fixpoint: each round can only lower a type through another's
             for p in self.productions:
-                least[p.result] = min(least[p.result], self.weight[p.result] + sum(least[t] for t in p.params))
+                least[p.result] = min(least[p.result], self.pweight[p] + sum(least[t] for t in p.params))
         return least
 
     def _gaps(self, result: str | None) -> dict[str, float]:
@@ -231,7 +301,7 @@ class Enumerator:
             for p in self.productions:
                 for i, t in enumerate(p.params):
                     others = sum(least[u] for j, u in enumerate(p.params) if j != i)
-                    gap[t] = min(gap[t], self.weight[p.result] + others + gap[p.result])
+                    gap[t] = min(gap[t], self.pweight[p] + others + gap[p.result])
         return gap
 
     def add_input(self, point: tuple[Any, ...]) -> None:
@@ -280,7 +350,7 @@ class Enumerator:
         for p in self.productions:
             if p.result != t:
                 continue
-            rest = weight - self.weight[p.result]
+            rest = weight - self.pweight[p]
             if rest <= 0:
                 continue
             for children in self._splits(banks, p, rest):
@@ -288,9 +358,10 @@ class Enumerator:
                     continue
                 if all(c.constant for c in children):  # constant folding: the value is a constant's
                     continue
-                self.charge(n)
+                self.charge(n * p.operations)
                 values = apply(p, [c.values for c in children])
-                entry = keep(p.result, weight, (p.op, *(c.term for c in children)), values)
+                args = tuple(c.term for c in children)
+                entry = keep(p.result, weight, fill(p.template, args) if p.template is not None else (p.op, *args), values)
                 if entry is not None:
                     yield key, entry, p.result
 
@@ -326,4 +397,5 @@ def answers_as(values: Sequence[Any], wanted: Sequence[Any]) -> bool:
     return all(w is TRAP or (v is not TRAP and type(v) is type(w) and v == w) for v, w in zip(values, wanted))
 
 
-__all__ = ["Enumerator", "answers_as", "Entry", "Production", "productions", "datum", "shared", "operations", "TRAP", "TYPES"]
+__all__ = ["Enumerator", "answers_as", "Entry", "Production", "productions", "fragment_productions", "fill", "term_type",
+           "datum", "shared", "operations", "TRAP", "TYPES"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from godelmachine.lang.execute import run
 from godelmachine.lang.values import values_equal
@@ -90,6 +90,9 @@ class SwitchContext:
     reward_value: Callable[[tuple, Any], Fraction]  # expected reward of an output on an instance (untrusted)
     cache: dict[Any, Any] = field(default_factory=dict)
     lemmas: tuple[Theorem, ...] = ()  # the user's environment lemmas, cited in obligations and induction steps
+    # lemmas instantiated from the library (godelmachine/search/learned.py), by the digests of
+    # the old and the new solver: old and new agree on every input of their types
+    learned: Mapping[tuple[str, str], Theorem] = field(default_factory=dict)
 
     @property
     def distribution(self) -> Distribution:
@@ -247,6 +250,12 @@ def obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budge
 
 def _obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budget: Budget, rlimit: int) -> Theorem:
     goal, definitions = obligation_goal(kind, ctx.kernel, ctx.old, ctx.new, extra=support_condition(ctx.distribution), facts=premises)
+    lemma = ctx.learned.get((ctx.old.program.digest, ctx.new.program.digest))
+    if lemma is not None and kind in ("no-new-traps", "same-results"):
+        try:  # the lemma says it for every input: the symbols need not be unfolded
+            return charged(budget, lambda: ctx.kernel.smt(goal, [lemma], budget.rlimit(LEMMA_RLIMIT)))
+        except Refused:
+            pass  # (charged) the usual way then
     cited = [*definitions, *premises, *ctx.lemmas]
     if not any(p.rule == "evaluation" for p in premises):  # facts from runs on the whole support say it all
         tested_wrong(ctx, kind, budget)
@@ -265,6 +274,7 @@ def _obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budg
 
 
 TEST_SHARE = 8  # testing before a proof takes at most this fraction of the obligation's budget
+LEMMA_RLIMIT = 100_000  # Z3's budget for an obligation from a lemma of the library
 
 
 def tested_wrong(ctx: SwitchContext, kind: str, budget: Budget) -> None:

@@ -25,6 +25,7 @@ from godelmachine.logic.axioms import Distribution
 from godelmachine.logic.kernel import Kernel, support_points, term_value
 from godelmachine.search import candidates, cegis
 from godelmachine.search.candidates import Runner, Switchprog
+from godelmachine.search.learned import Learned
 from godelmachine.search.space import SearchSpace
 from godelmachine.search.tactics import SMALL_SUPPORT
 
@@ -46,6 +47,7 @@ class Context:
     memo: dict[Any, Any] = field(default_factory=dict)  # kept for this solver across trials (a search to go on with)
     left: Callable[[], int] | None = None  # the steps left to the trial (None: no trial, no limit)
     space: SearchSpace | None = None  # the task's restriction of its rewrites (None: any program)
+    library: Learned | None = None  # what the run takes from the library of proven rewrites
 
 
 Generator = Callable[[Context], list[Switchprog]]
@@ -84,7 +86,7 @@ REGISTRY: dict[str, ProofTechnique] = {t.name: t for t in (
     ProofTechnique("iterate", 4, lambda c: candidates.iterate(c.solver)),
     ProofTechnique("superopt", 2, lambda c: candidates.superopt(c.solver, c.runner)),
     ProofTechnique("synthesis", 2, lambda c: cegis.synthesize(c.solver, c.distribution, c.types, c.kernel, c.runner,
-                                                              c.charge, c.memo, c.left, c.space)),
+                                                              c.charge, c.memo, c.left, c.space, c.library)),
     ProofTechnique("algebraic", 2, lambda c: candidates.algebraic(c.solver)),
     ProofTechnique("comparators", 2, lambda c: candidates.comparators(c.solver)),
     ProofTechnique("policy", 2, policy),
