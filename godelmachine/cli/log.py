@@ -41,7 +41,7 @@ def show_command(
     header, end = records[0], records[-1] if records[-1].get("type") == "end" else None
     rows, refusals = report.switch_rows(records), report.refusal_counts(records)
     if as_json:
-        keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files", "trust")
+        keep = ("task", "task_file", "seed", "lifetime", "share", "mode", "version", "z3", "axiom_files", "trust", "library")
         emit_json({"header": {k: header.get(k) for k in keep}, "switches": rows, "refusals": refusals, "end": end}, "log-show")
         return
     from rich.console import Console
@@ -51,6 +51,11 @@ def show_command(
     console.print(f"[bold]{header['task']}[/] ({header['task_file']}), seed {header['seed']}, "
                   f"lifetime {header['lifetime']:,} steps, search share {header['share']}, mode {header['mode']}, "
                   f"godelmachine {header['version']}, z3 {header['z3']}")
+    if header.get("library"):
+        used = (end or {}).get("library_used", [])
+        console.print(f"library {escape(header['library']['path'])}: {header['library']['entries']} entries, sha256 "
+                      f"{header['library']['sha256'][:16]}…; lemmas re-made and used: "
+                      f"{', '.join(u[:12] for u in used) or 'none'}", highlight=False, soft_wrap=True)
     if end is None:
         console.print("[red]the log has no end record: the run did not finish[/]")
     else:
@@ -93,6 +98,9 @@ def show_switch(log: Path, records: list[dict[str, Any]], n: int, as_json: bool,
         return
     typer.echo(f"switch {n} at clock {record['clock']:,}: {record['summary']} (technique {record['technique']})")
     typer.echo(f"accepted by: {record['accepted']}")
+    if record.get("library"):
+        typer.echo(f"the proof cites the lemmas of library entries {', '.join(record['library'])}, re-made by the run's "
+                   "kernel from their certificates (their steps are in the derivation)")
     if record.get("accepted") == "proof":
         utility = record.get("utility") or {}
         typer.echo(f"expected reward from here: switch >= {utility.get('switch')}, no switch <= {utility.get('no_switch')}")

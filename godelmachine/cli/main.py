@@ -18,6 +18,7 @@ from typing import Any, Optional
 import typer
 
 from godelmachine.cli.axioms import axioms_app, installed_files
+from godelmachine.cli.library import library_app, library_path
 from godelmachine.cli.log import log_app
 from godelmachine.cli.output import emit_json, first_trap_line
 from godelmachine.cli.sweep import sweep_command
@@ -217,6 +218,11 @@ def run_command(
     force: bool = typer.Option(False, "--force", metavar="", help="Overwrite the log if there is one already."),
     batch: bool = typer.Option(True, "--batch/--no-batch", metavar="", help="Answer many instances at once with numpy where the "
                                "solver allows it (the log is byte for byte the same either way)."),
+    library: Optional[Path] = typer.Option(None, "--library", metavar="DIR", help="The library of proven rewrites to reuse "
+                                           "(default: the user's, docs/library.md)."),
+    no_library: bool = typer.Option(False, "--no-library", metavar="", help="Reuse no library."),
+    learn: bool = typer.Option(False, "--learn", metavar="", help="At the end, add what the run's proven switches taught "
+                               "to the library (--library's, else the user's)."),
 ) -> None:
     """Run the Gödel machine on a task.
 
@@ -227,7 +233,7 @@ def run_command(
     if resume is not None:
         given = {"TASK": task is not None, "--lifetime": lifetime is not None, "--seed": seed != 0, "--force": force,
                  "--axioms": bool(axioms), "--log": log is not None, "--accept": accept != "proof", "--no-search": not search,
-                 "--trust": trust != "assumed"}
+                 "--trust": trust != "assumed", "--library": library is not None, "--no-library": no_library}
         if any(given.values()):
             raise UserError(f"--resume takes the task and every setting from the log; drop {', '.join(k for k, v in given.items() if v)}")
     else:
@@ -235,14 +241,19 @@ def run_command(
             raise UserError("name a task (godelmachine tasks lists them) or give --resume LOG")
         if accept not in ("proof", "empirical"):
             raise UserError(f"--accept must be proof or empirical, not {accept!r}")
+        if library is not None and no_library:
+            raise UserError("--library and --no-library contradict each other")
     stop = StopRequest()
     with sigint_stops(stop):  # from here on, Ctrl-C stops the run at a clean point (machine/interrupt.py)
-        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop, batch, force)
+        run_machine(task, lifetime, seed, axioms, log, accept, search, trust, resume, as_json, stop, batch, force,
+                    None if no_library else library_path(library), learn_into=library_path(library) if learn else None)
 
 
 def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms: Optional[list[Path]], log: Optional[Path],
                 accept: str, search: bool, trust: str, resume: Optional[Path], as_json: bool, stop: Any,
-                batch: bool = True, force: bool = False) -> None:
+                batch: bool = True, force: bool = False, library: Optional[Path] = None,
+                learn_into: Optional[Path] = None) -> None:
+    from godelmachine.machine import library as store
     from godelmachine.machine.interrupt import EXIT_INTERRUPTED, Interrupted
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.task import load_task
@@ -261,7 +272,8 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
                             "or --log another file")
         extra = (*installed_files(), *(axioms or ()))  # `axioms add` files, then --axioms
         machine = Machine(loaded, seed=seed, lifetime=lifetime, axiom_files=extra, log_path=path,
-                          mode=accept, search=search, trust=trust, stop=stop, batch=batch)
+                          mode=accept, search=search, trust=trust, stop=stop, batch=batch,
+                          library=store.load(library) if library is not None else None)
     if machine.mode == "empirical" and not as_json:
         typer.echo("WARNING: --accept empirical is UNSOUND: it switches without proofs, on a sample of instances.", err=True)
     from godelmachine.cli.assumptions import run_summary, summary_lines
@@ -273,11 +285,14 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
             summary = run_summary(machine.axioms, result.switches, map(str, installed_files()))
             for s in record["switches"]:
                 s["assumptions"] = summary["switch_assumptions"].get(s["n"], [])
+            record.update(library_record(machine, result, learn_into))
             emit_json({**record, **{k: v for k, v in summary.items() if k != "switch_assumptions"}}, "run")
         else:
             result = run_with_progress(machine)
             show_result(result, path)
             for line in summary_lines(run_summary(machine.axioms, result.switches, map(str, installed_files()))):
+                typer.echo(line)
+            for line in library_lines(library_record(machine, result, learn_into)):
                 typer.echo(line)
     except Interrupted as stopped:
         import shlex
@@ -287,6 +302,39 @@ def run_machine(task: Optional[str], lifetime: Optional[int], seed: int, axioms:
             emit_json({"interrupted": True, "clock": stopped.clock, "log": str(path), "resume": command}, "run")
         typer.echo(f"interrupted at clock {stopped.clock}; resume with: {command}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def library_record(machine: Any, result: Any, learn_into: Optional[Path]) -> dict[str, Any]:
+    """The library the run used and the entries whose lemmas it instantiated, and, with
+    `learn_into`, what its proven switches taught (learned into that library now)."""
+    from godelmachine.machine.library import learn
+
+    record: dict[str, Any] = {}
+    if machine.library is not None:
+        record["library"] = {**machine.library.header(), "used": sorted(machine.learned.used)}
+    if learn_into is not None:
+        record["learned"] = [
+            {"switch": s.number, "function": done.function, "id": done.id, "note": done.note}
+            for s in result.switches if s.theorem is not None and s.before is not s.after
+            for done in learn(learn_into, machine.kernel, s.before, s.after, machine.task.types,
+                              {"task": machine.task.name, "task_file": machine.task.path, "seed": machine.seed,
+                               "switch": s.number, "clock": s.clock})]
+        record["learned_into"] = str(learn_into)
+    return record
+
+
+def library_lines(record: dict[str, Any]) -> list[str]:
+    lines = []
+    if "library" in record:
+        used = record["library"]["used"]
+        lines.append(f"library: {record['library']['path']} ({record['library']['entries']} entries; "
+                     f"{len(used)} lemma(s) re-made and used: {', '.join(u[:12] for u in used) or 'none'})")
+    for row in record.get("learned", []):
+        lines.append(f"learned from switch {row['switch']}: {row['function']}: {row['note']}"
+                     + (f" ({row['id'][:12]})" if row["id"] else ""))
+    if "learned_into" in record and not record["learned"]:
+        lines.append(f"learned nothing: no proven switch rewrote a definition (library {record['learned_into']})")
+    return lines
 
 
 def resumed_machine(path: Path, as_json: bool, stop: Any = None, batch: bool = True) -> Any:
@@ -396,6 +444,7 @@ def show_result(result: Any, path: Path) -> None:
 app.command("sweep")(sweep_command)
 app.add_typer(log_app, name="log")
 app.add_typer(axioms_app, name="axioms")
+app.add_typer(library_app, name="library")
 
 
 def main() -> None:

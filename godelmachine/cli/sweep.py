@@ -29,12 +29,15 @@ def sweep_command(
     ray: Optional[str] = typer.Option(None, "--ray", metavar="[ADDRESS]", help="Run the jobs as Ray tasks: on a local Ray "
                                       "started for them (--ray alone), or on the cluster at ADDRESS (auto, HOST:PORT)."),
     retries: int = typer.Option(2, min=0, max=10, metavar="N", help="With --ray: run a job whose worker died again, up to N times."),
+    library: Optional[Path] = typer.Option(None, "--library", metavar="DIR", help="As for `run`: the library of proven rewrites."),
+    no_library: bool = typer.Option(False, "--no-library", metavar="", help="As for `run`: reuse no library."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print the summary as JSON."),
 ) -> None:
     """Run the machine once per seed, as independent jobs; keep every log and print what the
     runs have in common: the reward's mean, spread and range, the switches found and how often,
     and when the first switch came. A run's log is the same byte for byte, with or without --ray."""
     from godelmachine.cli.axioms import installed_files
+    from godelmachine.cli.library import library_path
     from godelmachine.machine.axiom_set import task_axioms
     from godelmachine.machine.sweep import Plan, parse_seeds, summary
     from godelmachine.machine.task import load_task
@@ -48,8 +51,10 @@ def sweep_command(
     for f in files:
         if not Path(f).is_file():
             raise UserError(f"{f}: no such axiom file")
+    if library is not None and no_library:
+        raise UserError("--library and --no-library contradict each other")
     plan = Plan(task, parse_seeds(seeds), tuple(dict.fromkeys(lifetimes)) if lifetimes else (None,), files, accept,
-                search, trust)
+                search, trust, None if no_library else library_texts(library_path(library)))
     task_axioms(loaded, tuple(map(Path, files)), trust=trust)  # a bad axiom file too: here, positioned, not once per run
     directory = out or Path("runs") / f"sweep-{loaded.name}"
     paths = {job.name: directory / log_name(job.args[1], job.args[2], len(plan.lifetimes) > 1) for job in plan.jobs()}
@@ -73,6 +78,17 @@ def sweep_command(
             typer.echo(line)
     if any(not d.ok for d in ends):
         raise typer.Exit(EXIT_JOBS_FAILED)
+
+
+def library_texts(path: Path) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The library's entry files, read (and checked) once here; None if it has no entries."""
+    from godelmachine.machine.library import load
+
+    library = load(path)  # a bad entry stops the sweep here, named, before any job
+    if not library.entries:
+        return None
+    files = sorted(path.glob("*.json"))
+    return str(path), tuple((str(f), f.read_text(encoding="utf-8")) for f in files)
 
 
 def log_name(seed: int, lifetime: int | None, by_lifetime: bool) -> str:

@@ -40,11 +40,13 @@ from godelmachine.logic.terms import smtlib
 from godelmachine.machine.axiom_set import extra_axiom_files, task_axioms, task_of, user_lemmas
 from godelmachine.machine.batch_run import BatchPath, InstanceStream, WalkState, draw_rewards, owed_steps, walk
 from godelmachine.machine.interrupt import Interrupted, StopRequest, TrialEvaluator
+from godelmachine.machine.library import Library, log_library
 from godelmachine.machine.log import RunLog
 from godelmachine.machine.records import SCHEMA, Recovered
 from godelmachine.machine.task import Task, draw_instances
 from godelmachine.search import tactics
 from godelmachine.search.clock import Budget, Clock
+from godelmachine.search.learned import Learned
 from godelmachine.search.searcher import Epoch, RunConstants, Searcher, SwitchEvent
 from godelmachine.version import __version__
 
@@ -102,7 +104,7 @@ class Machine:
     def __init__(self, task: Task, seed: int = 0, lifetime: int | None = None, axiom_files: tuple[Path, ...] = (),
                  log_path: Path | None = None, mode: str = "proof", search: bool = True,
                  resume: Recovered | None = None, trust: str = "assumed", stop: StopRequest | None = None,
-                 batch: bool = True) -> None:
+                 batch: bool = True, library: Library | None = None) -> None:
         if mode not in ("proof", "empirical"):
             raise ValueError(f"unknown acceptance mode {mode!r}")
         self.task = task
@@ -127,6 +129,9 @@ class Machine:
         self.exhaustions: list[dict[str, Any]] = []  # this epoch's: technique, clock, reading
         self.programs: dict[str, Program] = {self.solver.digest: self.solver}  # every solver and candidate set
         self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
+        # the library of proven rewrites, if it has entries (godelmachine/machine/library.py)
+        self.library = library if library is not None and library.entries else None
+        self.learned = Learned(list(self.library.entries), self.kernel, self.clock.paid) if self.library else None
         self.searcher = Searcher(self.search_constants(), self.clock, self.epoch(), task.techniques,
                                  evaluator=lambda program, budget: TrialEvaluator(program, budget, self.stop, self.clock))
         self.instance_rng = np.random.default_rng([seed, 0])
@@ -147,7 +152,7 @@ class Machine:
         task = task_of(header)
         return cls(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
                    log_path=path, mode=header["mode"], search=header["search"], resume=recovered,
-                   trust=header.get("trust", "assumed"), stop=stop, batch=batch)
+                   trust=header.get("trust", "assumed"), stop=stop, batch=batch, library=log_library(header))
 
     def load_axioms(self, extra: tuple[Path, ...]) -> AxiomSet:
         return task_axioms(self.task, extra, trust=self.trust)
@@ -157,7 +162,7 @@ class Machine:
     def search_constants(self) -> RunConstants:
         """What the proof searcher knows of the run, for the whole run."""
         return RunConstants(self.kernel, self.task.types, self.task.expected_reward, self.empirical_sample,
-                            self.mode, self.lemmas, self.programs, self.task.space)
+                            self.mode, self.lemmas, self.programs, self.task.space, self.learned)
 
     def epoch(self) -> Epoch:
         """What the proof searcher searches from, until the next switch."""
@@ -355,7 +360,7 @@ class Machine:
     def header(self) -> dict[str, Any]:
         import z3
 
-        return {
+        header = {
             "type": "header", "schema": SCHEMA, "version": __version__, "z3": z3.get_version_string(),
             "task": self.task.name, "task_file": self.task.path, "task_sha256": self.task.digest,
             "seed": self.seed, "lifetime": self.lifetime, "share": str(self.share), "mode": self.mode,
@@ -364,6 +369,9 @@ class Machine:
             "techniques": [[t.name, str(t.prior)] for t in self.searcher.techniques],
             "solver": self.solver.source(),
         }
+        if self.library is not None:
+            header["library"] = self.library.header()
+        return header
 
     def switch_record(self, number: int, event: SwitchEvent, before: Program, after: Program,
                       share_before: Fraction, share_after: Fraction, summary: str) -> dict[str, Any]:
@@ -380,6 +388,8 @@ class Machine:
             record["accepted"] = "empirical: agreed with the solver on a sample and was faster (no proof)"
             return record
         theorems = derivation(event.theorem)
+        if self.learned is not None and (entries := self.learned.entries_in(event.theorem)):
+            record["library"] = entries
         record.update({
             "accepted": "proof",
             "target_theorem": smtlib(event.target.statement) if event.target else None,
@@ -430,4 +440,6 @@ class Machine:
                   "refusals": dict(sorted(result.refusals.items()))}
         if result.traps:  # only a run whose solver trapped has these fields
             record.update(traps=result.trap_counts(), first_trap=result.first_trap)
+        if self.learned is not None:
+            record["library_used"] = sorted(self.learned.used)
         return record

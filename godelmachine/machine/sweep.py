@@ -30,10 +30,13 @@ class Plan:
     accept: str = "proof"
     search: bool = True
     trust: str = "assumed"
+    # the library of proven rewrites every run reuses: its path and its entries' files' names and
+    # texts (a job carries them, so that a cluster needs no shared disk); None: no library
+    library: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
     def jobs(self) -> list[Job]:
         return [Job(f"seed {seed}" + (f", lifetime {lifetime:,}" if lifetime else ""), run_one,
-                    (self.task, seed, lifetime, self.axioms, self.accept, self.search, self.trust),
+                    (self.task, seed, lifetime, self.axioms, self.accept, self.search, self.trust, self.library),
                     cost=float(lifetime or 1))
                 for lifetime in self.lifetimes for seed in self.seeds]
 
@@ -62,8 +65,9 @@ def parse_seeds(text: str) -> tuple[int, ...]:
 
 
 def run_one(task: str, seed: int, lifetime: int | None, axioms: tuple[str, ...], accept: str, search: bool,
-            trust: str) -> dict[str, Any]:
+            trust: str, library: tuple[str, tuple[tuple[str, str], ...]] | None = None) -> dict[str, Any]:
     """One run, as a job: its figures and its log's text (a worker's process may run many)."""
+    from godelmachine.machine.library import parse
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.task import load_task
 
@@ -71,7 +75,8 @@ def run_one(task: str, seed: int, lifetime: int | None, axioms: tuple[str, ...],
     with tempfile.TemporaryDirectory(prefix="godelmachine-sweep-") as directory:
         log = Path(directory) / "run.jsonl"
         machine = Machine(load_task(task), seed=seed, lifetime=lifetime, axiom_files=tuple(map(Path, axioms)),
-                          log_path=log, mode=accept, search=search, trust=trust)
+                          log_path=log, mode=accept, search=search, trust=trust,
+                          library=parse(Path(library[0]), [(Path(n), t) for n, t in library[1]]) if library else None)
         result = machine.run()
         text = log.read_text(encoding="utf-8")
     return {

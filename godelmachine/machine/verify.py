@@ -37,6 +37,7 @@ from godelmachine.logic.switch import Switch, from_log, licence, mentioned_progr
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine.axiom_set import VerifyFailed, extra_axiom_files, log_axioms, task_of
 from godelmachine.machine.bounds import utility_figures
+from godelmachine.machine.library import log_library
 from godelmachine.machine.records import read_records
 
 
@@ -376,8 +377,12 @@ def replay_log(path: Path) -> int:
     header = recovered.header
     task = task_of(header)
     log_axioms(header, task)  # the axiom files must be the ones the run read
+    try:
+        library = log_library(header)  # and the library the one it used
+    except UserError as exc:
+        raise VerifyFailed(f"replay: {exc.message}") from None
     machine = Machine(task, seed=header["seed"], lifetime=header["lifetime"], axiom_files=extra_axiom_files(header, task),
-                      log_path=None, mode=header["mode"], search=header["search"], resume=recovered)
+                      log_path=None, mode=header["mode"], search=header["search"], resume=recovered, library=library)
     try:
         machine.run()
     except ResumeMismatch as exc:
