@@ -131,7 +131,8 @@ class Machine:
         self.chain: set[str] = {self.solver.digest}  # the solvers so far (the log's switch records hold them)
         # the library of proven rewrites, if it has entries (godelmachine/machine/library.py)
         self.library = library if library is not None and library.entries else None
-        self.learned = Learned(list(self.library.entries), self.kernel, self.clock.paid) if self.library else None
+        self.learned = Learned(list(self.library.entries), self.kernel, self.clock.paid, programs=self.programs) \
+            if self.library else None
         self.searcher = Searcher(self.search_constants(), self.clock, self.epoch(), task.techniques,
                                  evaluator=lambda program, budget: TrialEvaluator(program, budget, self.stop, self.clock))
         self.instance_rng = np.random.default_rng([seed, 0])

@@ -362,7 +362,7 @@ class TargetSearch:
                 self.pending = None
                 continue
             counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
-                                   lambda n: self.pay("enumeration", n), self.left)
+                                   lambda n: self.pay("enumeration", n), self.left, self.library)
             if counterexample is None:
                 self.done = True
                 return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {clipped(text)}"}
@@ -389,7 +389,8 @@ class TargetSearch:
                 charge = lambda n: self.pay("enumeration", n)  # noqa: E731
                 assert self.library is not None
                 if self.library.instantiate(offer.entry, self.program, candidate, target.name, self.left, charge) is None:
-                    counterexample = check(self.kernel, self.program, candidate, target, self.distribution, charge, self.left)
+                    counterexample = check(self.kernel, self.program, candidate, target, self.distribution, charge, self.left,
+                                           self.library)
             self.offers.pop(0)
             self.tried.add(offer.text)
             if cost >= self.old_cost:
@@ -499,7 +500,7 @@ class TargetSearch:
             self.lines_open = False
             return None
         counterexample = check(self.kernel, self.program, candidate, target, self.distribution,
-                               lambda n: self.pay("lines", n), self.left)
+                               lambda n: self.pay("lines", n), self.left, self.library)
         if counterexample is None:
             self.done = True
             return {**switchprog, "cost": cost, "summary": f"{target.name}: -> {clipped(text)}"}
@@ -514,12 +515,15 @@ def _answer(outcome: Any) -> Any:
 
 
 def check(kernel: Kernel, old: Program, new: Program, target: Target, distribution: Distribution | None,
-          charge: Callable[[int], None], left: Callable[[], int] | None = None) -> tuple[Any, ...] | None:
+          charge: Callable[[int], None], left: Callable[[], int] | None = None,
+          library: Learned | None = None) -> tuple[Any, ...] | None:
     """A counterexample to the candidate (no new traps, the same results), or None when the
     kernel proves both or cannot decide within its budget (the technique's proof decides).
     With `left` (what is left of the trial) the query's budget stays within it, since a charge
     past the trial's end would not be paid; one that the trial's end cut short ends the trial
-    (the charge raises), and the candidate is checked again in full in a later one."""
+    (the charge raises), and the candidate is checked again in full in a later one. With
+    `library`, the same results are proved from the entries' lemmas where the old definition
+    holds their old code (`Learned.folded_obligation`) before Z3 is asked alone."""
     extra = support_condition(distribution) if distribution is not None else None
     for kind in ("no-new-traps", "same-results"):
         rlimit = CHECK_RLIMIT if left is None else min(CHECK_RLIMIT, left())
@@ -528,6 +532,10 @@ def check(kernel: Kernel, old: Program, new: Program, target: Target, distributi
         try:
             goal, needed = obligation_goal(kind, kernel, Solver(old, target.name, target.types),
                                            Solver(new, target.name, target.types), extra)
+            if library is not None and kind == "same-results" and library.folded_obligation(
+                    goal, Solver(old, target.name, target.types), Solver(new, target.name, target.types),
+                    lambda call: library.charged(charge, call), lambda wanted: min(wanted, rlimit)) is not None:
+                continue
             theorem = kernel.smt(goal, needed, rlimit)
             charge(theorem.cost)
         except Refused as refusal:

@@ -18,6 +18,14 @@ node computes the semantics of this run's code) and charged on the clock; nothin
 entry is believed. When the rewritten definition is `solve`, the lemma then proves the
 switch's obligations of no new traps and the same results in one cheap query
 (godelmachine/search/tactics.py), and the switch's certificate holds its derivation.
+
+As lemmas inside a larger definition (`folded_obligation`): where the old solver's value, as
+the symbolic semantics computes it, holds instances of an entry's old code (a scan of the
+first half inside a task of the second), those instances are folded into applications of the
+entry's own symbols. One query proves that the folded value is the solver's (both sides unfold
+to the same term), and the same-results obligation is then proved from the folded value, the
+entries' lemmas (each re-made from its certificate) and the new solver's definition: Z3 meets
+the old code only through the lemmas, and never has to prove a scan equal to a bit trick again.
 """
 
 from __future__ import annotations
@@ -32,11 +40,14 @@ from godelmachine.lang.program import Program
 from godelmachine.lang.syntax import Apply, Call, For, GlobalRef, If, Lambda, Let, Lit, PrimCall, Var
 from godelmachine.lang.values import show, type_name
 from godelmachine.logic.certificates import check_certificate, derivation
-from godelmachine.logic.kernel import Kernel, Refused, Theorem
+from godelmachine.logic.kernel import Kernel, Refused, Theorem, definition_equations, rule_key
 from godelmachine.logic.semantics import SEPARATOR, symbol_base
+from godelmachine.logic.terms import BUILTINS, Eq, app, forall, mk
+from godelmachine.logic.terms import Term as Formula
 
 SCALARS = ("int", "word", "bool")
 LIBRARY_MASS = 1 / 8  # the prior probability, at a type that has fragments, of choosing one
+FOLD_RLIMIT = 200_000  # Z3's budget for each query of a folded obligation
 RLIMIT_SLACK = 2  # a replayed smt node may use this many times what it used when it was made (renamed symbols)
 
 
@@ -188,8 +199,9 @@ def term_of(e: Any, env: dict[str, Term], table: PrimitiveTable) -> Term | None:
 
 def fragments(entries: list[Entry], table: PrimitiveTable, type_of: Callable[[Term, dict[str, str]], str | None]
               ) -> list[Fragment]:
-    """The new definitions' terms and their subterms with a variable and an operation, each
-    with its variables made holes (numbered by first occurrence), counted over the entries."""
+    """The new definitions' terms and their subterms with a variable and an operation (and more
+    than one operation of variables), each with its variables made holes (numbered by first
+    occurrence), counted over the entries."""
     counts: dict[tuple[Term, tuple[str, ...], str], int] = {}
     for entry in entries:
         d = entry.new.lookup(entry.function)
@@ -205,6 +217,8 @@ def fragments(entries: list[Entry], table: PrimitiveTable, type_of: Callable[[Te
             result = type_of(sub, types)
             if result is None or sub[0] in ("var", "const") or not any(s[0] == "var" for s in subterms(sub)):
                 continue
+            if all(c[0] == "var" for c in sub[1:]):
+                continue  # one operation of variables: the grammar's own production says as much, for less
             template, holes = abstracted(sub, types)
             seen.add((template, holes, result))
         for key in seen:
@@ -340,6 +354,7 @@ class Learned:
     made: dict[tuple[str, str, str], Theorem | Refused] = field(default_factory=dict)
     used: dict[str, Entry] = field(default_factory=dict)  # entry id -> entry, whose lemma was instantiated
     sources: dict[int, str] = field(default_factory=dict)  # id(theorem) of an instantiated lemma -> entry id
+    programs: dict[str, Program] = field(default_factory=dict)  # the run's programs by digest (switch records list them)
 
     def __post_init__(self) -> None:
         self.by_key: dict[str, list[Entry]] = {}
@@ -417,9 +432,145 @@ class Learned:
             self.lemmas[(old.digest, new.digest)] = lemma
         return lemma
 
+    def recheck(self, entry: Entry) -> Theorem | None:
+        """The entry's lemma about its own programs, made again from its certificate (None if
+        refused); the caller's charged kernel call pays for it (its derivation's costs)."""
+        key = (entry.id, entry.old.digest, entry.new.digest)
+        if key not in self.made:
+            try:
+                self.made[key] = check_certificate(self.kernel, entry.certificate,
+                                                   {entry.old.digest: entry.old, entry.new.digest: entry.new})
+            except Refused as refused:
+                self.made[key] = refused
+        made = self.made[key]
+        if not isinstance(made, Theorem):
+            return None
+        self.used[entry.id] = entry
+        self.sources[id(made)] = entry.id
+        return made
+
+    def patterns(self) -> list[tuple[Entry, Formula, tuple[tuple[str, str], ...], str, str]]:
+        """For each entry of one value that cannot trap: the symbolic value of its old code
+        (the pattern), its parameters, and its value symbol's name and sort."""
+        if not hasattr(self, "_patterns"):
+            found = []
+            for entry in self.entries:
+                try:
+                    definition, sem = self.kernel.semantics(entry.old, entry.function, entry.types)
+                except Refused:
+                    continue
+                rules = definition_equations(definition)
+                ok = rules.get(rule_key(sem.ok))
+                if len(sem.values) != 1 or ok is None or not (ok[1].kind == "const" and ok[1].name is True):
+                    continue
+                variables, rhs = rules[rule_key(sem.values[0])]
+                found.append((entry, rhs, variables, sem.values[0].name, sem.values[0].sort))
+            self._patterns = found
+        return self._patterns
+
+    def folded_obligation(self, goal: Formula, old: Any, new: Any, charged: Callable[[Callable[[], Theorem]], Theorem],
+                          rlimit: Callable[[int], int]) -> Theorem | None:
+        """The same-results `goal` for the solvers `old` and `new` (obligations.Solver), proved
+        with the lemmas of the entries whose old code the old solver's value holds (see the
+        module's docstring), or None (nothing folds, or a query is refused: the usual way then).
+        Every kernel call goes through `charged`."""
+        kernel = self.kernel
+        try:
+            definition, sem = kernel.semantics(old.program, old.name, old.types)
+        except Refused:
+            return None
+        rules = definition_equations(definition)
+        if len(sem.values) != 1 or rule_key(sem.values[0]) not in rules:
+            return None
+        variables, value = rules[rule_key(sem.values[0])]
+        folded, used = fold(value, self.patterns())
+        if not used:
+            return None
+        try:
+            uses = [(e, kernel.semantics(e.old, e.function, e.types)[0], kernel.semantics(e.new, e.function, e.types)[0])
+                    for e in used]
+            for e in used:
+                self.programs.setdefault(e.old.digest, e.old)
+                self.programs.setdefault(e.new.digest, e.new)
+            same = charged(lambda: kernel.smt(forall(variables, Eq(sem.values[0], folded)),
+                                              [definition, *(d for _, d, _ in uses)], rlimit(FOLD_RLIMIT)))
+            never_trap = []
+            for e, old_definition, _ in uses:
+                _, old_sem = kernel.semantics(e.old, e.function, e.types)
+                never_trap.append(charged(lambda: kernel.smt(forall(old_sem.params, old_sem.ok), [old_definition],
+                                                             rlimit(FOLD_RLIMIT))))
+            lemmas = [self.recheck(e) for e in used]
+            if any(lemma is None for lemma in lemmas):
+                return None
+            new_definition = kernel.semantics(new.program, new.name, new.types)[0]
+            return charged(lambda: kernel.smt(goal, [new_definition, *(d for _, _, d in uses), same, *never_trap,
+                                                     *lemmas], rlimit(FOLD_RLIMIT)))
+        except Refused:
+            return None
+
+    def charged(self, charge: Callable[[int], None], call: Callable[[], Theorem]) -> Theorem:
+        """One kernel call, charging `charge` with its cost whether it proves or refuses: the cost
+        of every theorem of its derivation not paid for yet (as tactics.charged does)."""
+        try:
+            theorem = call()
+        except Refused as refusal:
+            charge(refusal.cost)
+            raise
+        fresh = [t for t in derivation(theorem) if t not in self.paid]
+        for t in fresh:
+            self.paid.add(t)
+        charge(sum(t.cost for t in fresh))
+        return theorem
+
     def entries_in(self, theorem: Theorem) -> list[str]:
         """The ids of the entries whose lemma `theorem`'s derivation cites."""
         return sorted({self.sources[id(t)] for t in derivation(theorem) if id(t) in self.sources})
+
+
+def fold(term: Formula, patterns: list[tuple[Entry, Formula, tuple[tuple[str, str], ...], str, str]]
+         ) -> tuple[Formula, list[Entry]]:
+    """`term` with every instance of a pattern (an entry's old value, its parameters the
+    pattern's variables) made an application of the entry's value symbol, innermost first."""
+    used: list[Entry] = []
+    memo: dict[int, Formula] = {}
+
+    def walk(t: Formula) -> Formula:
+        if id(t) in memo:
+            return memo[id(t)]
+        result = t
+        if t.kind == "app":
+            args = tuple(walk(a) for a in t.args)
+            if any(a is not b for a, b in zip(args, t.args)):
+                result = mk(t.name, *args) if t.name in BUILTINS else app(t.name, args, t.sort)
+            for entry, pattern, variables, name, sort in patterns:
+                if pattern.kind == "app" and pattern.name == result.name and pattern.sort == result.sort:
+                    binding: dict[str, Formula] = {}
+                    if matches(pattern, result, {n for n, _ in variables}, binding, {}) and len(binding) == len(variables):
+                        result = app(name, [binding[n] for n, _ in variables], sort)
+                        if entry not in used:
+                            used.append(entry)
+                        break
+        memo[id(t)] = result
+        return result
+
+    return walk(term), used
+
+
+def matches(pattern: Formula, term: Formula, variables: set[str], binding: dict[str, Formula],
+            seen: dict[tuple[int, int], bool]) -> bool:
+    """Does `term` instantiate `pattern` (its symbols in `variables` bound in `binding`)?"""
+    if pattern.kind == "sym" and pattern.name in variables:
+        bound = binding.setdefault(pattern.name, term)
+        return bound is term and bound.sort == pattern.sort
+    if pattern.kind != "app":  # a constant, or a symbol that is not a variable (a bound one is never folded into)
+        return pattern is term
+    key = (id(pattern), id(term))
+    if key in seen:
+        return seen[key]
+    ok = (term.kind == "app" and pattern.name == term.name and pattern.sort == term.sort and len(pattern.args) == len(term.args)
+          and all(matches(p, t, variables, binding, seen) for p, t in zip(pattern.args, term.args)))
+    seen[key] = ok
+    return ok
 
 
 def rename_datum(code: Any, names: Mapping[str, str]) -> Any:

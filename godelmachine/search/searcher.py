@@ -335,6 +335,7 @@ class Searcher:
             readings=lambda f: constants.kernel.state2theorem(f), lifetime=self.clock.lifetime,
             reward_value=constants.expected_reward, cache=self.cache, lemmas=constants.lemmas,
             learned=constants.library.lemmas if constants.library is not None else {},
+            library=constants.library,
         )
         constants.programs.setdefault(new_program.digest, new_program)
         return True

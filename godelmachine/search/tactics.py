@@ -93,6 +93,7 @@ class SwitchContext:
     # lemmas instantiated from the library (godelmachine/search/learned.py), by the digests of
     # the old and the new solver: old and new agree on every input of their types
     learned: Mapping[tuple[str, str], Theorem] = field(default_factory=dict)
+    library: Any = None  # the run's use of the library (a learned.Learned), for lemmas inside larger definitions
 
     @property
     def distribution(self) -> Distribution:
@@ -256,6 +257,10 @@ def _obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budg
             return charged(budget, lambda: ctx.kernel.smt(goal, [lemma], budget.rlimit(LEMMA_RLIMIT)))
         except Refused:
             pass  # (charged) the usual way then
+    if ctx.library is not None and kind == "same-results":
+        folded = ctx.library.folded_obligation(goal, ctx.old, ctx.new, lambda call: charged(budget, call), budget.rlimit)
+        if folded is not None:
+            return folded
     cited = [*definitions, *premises, *ctx.lemmas]
     if not any(p.rule == "evaluation" for p in premises):  # facts from runs on the whole support say it all
         tested_wrong(ctx, kind, budget)
