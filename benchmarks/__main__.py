@@ -25,6 +25,7 @@ from benchmarks import (
     hackers_delight,
     interpreter,
     kernel_fuzz,
+    library,
     lifetimes,
     scaling,
     speculation,
@@ -39,7 +40,7 @@ from godelmachine.jobs import ray_address_given
 SUITES = {"interpreter": interpreter, "tasks": tasks, "hackers_delight": hackers_delight, "adversarial": adversarial,
           "adversarial_doors": adversarial_doors, "kernel_fuzz": kernel_fuzz,
           "synthesis": synthesis, "sygus": sygus_bench, "startup": startup, "batch": batch,
-          "lifetimes": lifetimes, "scaling": scaling, "speculation": speculation}
+          "lifetimes": lifetimes, "scaling": scaling, "speculation": speculation, "library": library}
 # not run without being named: scaling runs its workloads twice and starts Ray; speculation
 # runs every built-in task at its default lifetime for a design that is not built
 NAMED_ONLY = ("scaling", "speculation")

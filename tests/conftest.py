@@ -23,6 +23,9 @@ os.environ["GODELMACHINE_AXIOMS"] = tempfile.mkdtemp(prefix="godelmachine-axioms
 # Likewise the axiom checks' cache (godelmachine/logic/axiom_cache.py): the tests' own, empty at
 # the start of each worker, never the user's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="godelmachine-cache-")
+# And the library of proven rewrites (docs/library.md): an empty folder of the tests' own, so that
+# no run reads the user's; a test that learns names its own library with --library.
+os.environ["GODELMACHINE_LIBRARY"] = tempfile.mkdtemp(prefix="godelmachine-library-")
 # Every `--json` output a test makes, in process or in a command line it starts, is checked
 # against its schema (godelmachine/schemas/) before it is printed: a mismatch fails the test.
 os.environ["GODELMACHINE_CHECK_SCHEMAS"] = "1"

@@ -309,7 +309,18 @@ OPTIONS = [
          "error: --seeds: 'five' (column 6) is not a seed or a range such as 0..99"),
 ]
 
-CATALOGUE = PROGRAMS + TASK_FILES + AXIOM_FILES + log_cases() + OPTIONS
+LIBRARY = [
+    Case("library: an entry that is not JSON", ("library", "list", "--library", "lib"), 2,
+         "lib/0.json:3:3: error: a library entry must be JSON (Expecting property name enclosed in double quotes)",
+         {"lib/0.json": '{\n  "format": 1,\n  oops\n}\n'}),
+    Case("library: an entry off its schema", ("run", "sum-to-n", "--library", "lib"), 2,
+         "error: lib/0.json: not a library entry: at the top: 'types' is a required property (godelmachine schema "
+         "library-entry)", {"lib/0.json": '{"format": 1, "function": "solve"}\n'}),
+    Case("library: no such entry", ("library", "show", "c0ffee", "--library", "lib"), 2,
+         "error: lib: no entry with an id starting 'c0ffee' (godelmachine library list)", {"lib/.keep": ""}),
+]
+
+CATALOGUE = PROGRAMS + TASK_FILES + AXIOM_FILES + log_cases() + OPTIONS + LIBRARY
 
 # The machine on solvers that never halt, recurse without end or build a huge value: each run
 # ends at its lifetime with reward 0 (a trapped instance earns nothing), the JSON figures exact.
@@ -333,6 +344,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Comple
         directory.mkdir()
         for name, content in case.files.items():
             path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
         return gm(*case.args, cwd=directory, timeout=120)
 

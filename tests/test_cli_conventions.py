@@ -16,7 +16,8 @@ from godelmachine.version import __version__
 
 COMMANDS = [(), ("eval",), ("primitives",), ("tasks",), ("schema",), ("sweep",), ("check",), ("run",), ("log",), ("log", "show"), ("log", "diff"), ("log", "report"),
             ("log", "verify"), ("log", "plot"), ("log", "export"), ("axioms",), ("axioms", "list"),
-            ("axioms", "check"), ("axioms", "add"), ("axioms", "remove")]
+            ("axioms", "check"), ("axioms", "add"), ("axioms", "remove"), ("library",), ("library", "list"),
+            ("library", "show"), ("library", "check"), ("library", "learn"), ("library", "remove"), ("library", "clear")]
 
 
 def test_version() -> None:
