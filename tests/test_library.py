@@ -220,3 +220,19 @@ def test_lemmas_inside_a_larger_definition_prove_its_obligation(learned: tuple[P
         assert proved is not None and proved.statement is goal
         assert {t.rule for t in derivation(proved)} >= {"definition", "smt", "conjoin"}
         assert library.entries_in(proved) and sum(spent) == sum(t.cost for t in derivation(proved))
+
+
+def test_a_learned_helper_inside_a_new_solver_is_proved_from_its_lemma(learned: tuple[Path, Path, Any],
+                                                                        tmp_path: Path) -> None:
+    """use-lowest-one-and calls the learned scan from a solver of two words: the switch's
+    same-results obligation is proved by folding, its certificate cites the lemma, and the log
+    re-checks from itself alone."""
+    library = store.load(learned[0])
+    helper = next(e for e in library.entries if e.function == "isolate-rightmost-one")
+    machine, result = run("use-lowest-one-and", tmp_path / "and.jsonl", library)
+    first = next(json.loads(line) for line in (tmp_path / "and.jsonl").read_text().splitlines()
+                 if json.loads(line)["type"] == "switch")
+    assert first["summary"] == f"isolate-rightmost-one: -> (wand x (wneg x)), from library entry {helper.id[:8]}"
+    assert helper.id in first["library"] and helper.old.digest in first["programs"]
+    assert result.reward == result.instances
+    assert verify_log(tmp_path / "and.jsonl").proven == len(result.switches)

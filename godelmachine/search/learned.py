@@ -420,7 +420,8 @@ class Learned:
             lemma = check_certificate(self.kernel, cert, {old.digest: old, new.digest: new}, on_node=on_node)
         except Refused as refused:
             charge(spent[0] + refused.cost)
-            self.made[key] = refused
+            if refused.status != "unknown":  # out of budget: a later, longer trial replays it
+                self.made[key] = refused
             return None
         charge(sum(t.cost for t in derivation(lemma) if t not in self.paid))
         for t in derivation(lemma):
@@ -432,15 +433,19 @@ class Learned:
             self.lemmas[(old.digest, new.digest)] = lemma
         return lemma
 
-    def recheck(self, entry: Entry) -> Theorem | None:
-        """The entry's lemma about its own programs, made again from its certificate (None if
-        refused); the caller's charged kernel call pays for it (its derivation's costs)."""
+    def recheck(self, entry: Entry, most: int) -> Theorem | None:
+        """The entry's lemma about its own programs, made again from its certificate, each smt
+        node's budget as in `renamed_certificate` and at most `most` (None if refused; a
+        refusal for want of budget is not kept: a longer trial tries again); the caller's
+        charged kernel call pays for it (its derivation's costs)."""
         key = (entry.id, entry.old.digest, entry.new.digest)
         if key not in self.made:
+            same = renamed_certificate(entry.certificate, lambda text: text, {}, {}, most)
             try:
-                self.made[key] = check_certificate(self.kernel, entry.certificate,
-                                                   {entry.old.digest: entry.old, entry.new.digest: entry.new})
+                self.made[key] = check_certificate(self.kernel, same, {entry.old.digest: entry.old, entry.new.digest: entry.new})
             except Refused as refused:
+                if refused.status == "unknown":
+                    return None
                 self.made[key] = refused
         made = self.made[key]
         if not isinstance(made, Theorem):
@@ -453,8 +458,10 @@ class Learned:
         """For each entry of one value that cannot trap: the symbolic value of its old code
         (the pattern), its parameters, and its value symbol's name and sort."""
         if not hasattr(self, "_patterns"):
-            found = []
-            for entry in self.entries:
+            found: list[tuple[Entry, Formula, tuple[tuple[str, str], ...], str, str]] = []
+            # an entry learned for a helper before one for a solve that only wraps it: the same
+            # value, under the helper's own name; a value that two entries have is matched once
+            for entry in sorted(self.entries, key=lambda e: (e.function == "solve", e.id)):
                 try:
                     definition, sem = self.kernel.semantics(entry.old, entry.function, entry.types)
                 except Refused:
@@ -464,7 +471,8 @@ class Learned:
                 if len(sem.values) != 1 or ok is None or not (ok[1].kind == "const" and ok[1].name is True):
                     continue
                 variables, rhs = rules[rule_key(sem.values[0])]
-                found.append((entry, rhs, variables, sem.values[0].name, sem.values[0].sort))
+                if all(pattern is not rhs for _, pattern, *_ in found):
+                    found.append((entry, rhs, variables, sem.values[0].name, sem.values[0].sort))
             self._patterns = found
         return self._patterns
 
@@ -499,7 +507,7 @@ class Learned:
                 _, old_sem = kernel.semantics(e.old, e.function, e.types)
                 never_trap.append(charged(lambda: kernel.smt(forall(old_sem.params, old_sem.ok), [old_definition],
                                                              rlimit(FOLD_RLIMIT))))
-            lemmas = [self.recheck(e) for e in used]
+            lemmas = [self.recheck(e, rlimit(RLIMIT_SLACK * e.cost + 1_000)) for e in used]
             if any(lemma is None for lemma in lemmas):
                 return None
             new_definition = kernel.semantics(new.program, new.name, new.types)[0]
