@@ -23,7 +23,8 @@ from godelmachine.machine.axiom_set import VerifyFailed
 from godelmachine.machine.machine import Machine
 from godelmachine.machine.task import load_task
 from godelmachine.machine.verify import verify_log
-from godelmachine.search.learned import Learned, canonical
+from godelmachine.search.learned import Learned
+from godelmachine.search.shapes import canonical
 from godelmachine.search.synthesis import Enumerator, term_type
 
 FAMILY = REPO / "benchmarks" / "library"

@@ -37,8 +37,9 @@ from godelmachine.logic.kernel import Kernel, Refused, Theorem
 from godelmachine.logic.semantics import is_loop_symbol
 from godelmachine.logic.terms import smtlib, subterms
 from godelmachine.search.cegis import SCALARS, infer_types
-from godelmachine.search.learned import Entry, closure, rename_datum
+from godelmachine.search.learned import Entry
 from godelmachine.search.obligations import Solver, obligation_goal
+from godelmachine.search.shapes import closure, rename_datum
 
 FORMAT = 1
 LEARN_RLIMIT = 20_000_000  # Z3's budget for each half of a lemma when it is learned

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from godelmachine.lang.primitives import Primitive, PrimitiveTable
 from godelmachine.lang.syntax import COST_IF
 from godelmachine.lang.values import Trap, Word, make_list
-from godelmachine.search.learned import LIBRARY_MASS, fragment_weights
+from godelmachine.search.fragments import LIBRARY_MASS, fragment_weights
 
 TYPES = ("int", "word", "bool")
 SCALE = 4  # description lengths are counted in quarter bits
@@ -68,7 +68,7 @@ class Production:
     result: str
     cost: int
     impl: Callable[..., Any] | None  # None for `if`
-    template: tuple | None = None  # a fragment learned before (godelmachine/search/learned.py), with holes
+    template: tuple | None = None  # a fragment learned before (godelmachine/search/fragments.py), with holes
     operations: int = 1  # operations evaluated per input when it is applied
 
 
@@ -87,7 +87,7 @@ def productions(table: PrimitiveTable) -> list[Production]:
 
 
 def fragment_productions(fragments: Sequence[Any], base: Sequence[Production]) -> list[Production]:
-    """The library's fragments (godelmachine/search/learned.py) that use only the grammar's
+    """The library's fragments (godelmachine/search/fragments.py) that use only the grammar's
     operations, each a production whose arguments fill its holes (named `libI`, I its index
     in `fragments`)."""
     impls = {p.op: p.impl for p in base if p.impl is not None}
@@ -249,7 +249,7 @@ class Enumerator:
     behaviour on the test inputs. `charge(n)` is called with the steps each batch of
     evaluations takes (one per node and input).
 
-    With `fragments` (terms learned before, godelmachine/search/learned.py) the prior shifts
+    With `fragments` (terms learned before, godelmachine/search/fragments.py) the prior shifts
     towards them, as OOPS's does towards code that solved earlier tasks: at a type that has
     fragments, one is chosen with probability LIBRARY_MASS (`fragment_weights`), the grammar's
     own choices share the rest."""
