@@ -11,13 +11,16 @@ searcher about 16 and 2 million steps to find and prove).
   on the rightmost 0 bit, P10 nlz(x) = nlz(y) and P11 nlz(x) < nlz(y) (nlz: the number of
   leading zeros). Each is run without a library and what its proven switches taught is learned
   (`godelmachine.machine.library.learn`, as `run --learn` does).
-- Second half (`use-*.task`), tasks that share those idioms: seven compose two of P1, P3 and P6
-  in one definition of two scans (turn off the rightmost 1 bit, then isolate the rightmost 1
-  bit of what is left, ...; the two orders whose result is a constant are left out); two use a
-  first-half definition word for word as a helper inside a larger solver (`use-lowest-one-and`,
-  `use-power-of-two`); four are Hacker's Delight problems built from the same pieces (P4, P7,
-  P8, P17); four compare leading zeros otherwise (P12 nlz(x) <= nlz(y), and nlz(x) != nlz(y),
-  > and >=).
+- Second half (`use-*.task`), the family proper: thirteen tasks whose specifications hold the
+  first half's code. Seven compose two of P1, P3 and P6 in one definition of two scans (turn
+  off the rightmost 1 bit, then isolate the rightmost 1 bit of what is left, ...; the two
+  orders whose result is a constant are left out); two use a first-half definition word for
+  word as a helper inside a larger solver (`use-lowest-one-and`, `use-power-of-two`); four
+  compare leading zeros otherwise (P12 nlz(x) <= nlz(y), and nlz(x) != nlz(y), > and >=).
+- A control group, run and reported the same way but apart (`CONTROL`): four Hacker's Delight
+  problems over the same bits (P4, P7, P8, P17) whose specifications hold none of the first
+  half's code (they compute bit indices and masks of their own). They were the first tasks
+  tried for the second half; they show what the library does where only its fragments apply.
 
 Each second-half task runs twice in this process, without a library and with the one learned,
 and the figure is the clock at the first proven switch (the steps of the solver, the proof
@@ -38,6 +41,7 @@ from typing import Any
 
 FAMILY = Path(__file__).resolve().parent / "library"
 QUICK = {"first": ("learn-p03",), "second": ("use-lowest-one-and",), "lifetime": 400_000}
+CONTROL = ("use-p04", "use-p07", "use-p08", "use-p17")  # second-half tasks whose specifications hold no learned code
 
 
 def tasks(half: str) -> list[str]:
@@ -117,8 +121,9 @@ def steps(side: dict[str, Any], lifetime: int) -> int:
     return side["first_switch"] if side["first_switch"] is not None else lifetime
 
 
-def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    second = [r for r in rows if r["half"] == "second"]
+def totals(rows: list[dict[str, Any]], group: str = "family") -> dict[str, Any]:
+    """The figures over the family's second half, the control group's, or `all` of it."""
+    second = [r for r in rows if r["half"] == "second" and (group == "all" or (r["task"] in CONTROL) == (group == "control"))]
     without = [steps(r["without"], r["lifetime"]) for r in second]
     with_ = [steps(r["with"], r["lifetime"]) for r in second]
     ratios = [a / b for a, b in zip(without, with_)]
@@ -169,16 +174,19 @@ def report(rows: list[dict[str, Any]]) -> Any:
                       ", ".join(u[:8] for u in r["with"]["library_used"]) or "-",
                       "yes" if all(r[s]["verified"] and r[s]["all_right"] for s in ("without", "with")) else "NO")
     parts: list[Any] = [learned, table]
-    if second:
-        t = totals(rows)
-        parts.append(f"mean steps to the first proven switch: {t['mean_without']:,.0f} without, {t['mean_with']:,.0f} with "
-                     f"the library: {t['ratio_of_means']:.1f}x fewer (geometric mean of the ratios {t['geometric_mean_ratio']:.1f}x; "
-                     f"{t['helped']} of {t['tasks']} tasks at least 2x); no switch within the lifetime: {t['not_found_without']} "
-                     f"without, {t['not_found_with']} with; wrong acceptances: {t['wrong_acceptances']}")
+    for group in ("family", "control", "all"):
+        if not any(r["half"] == "second" and (group == "all" or (r["task"] in CONTROL) == (group == "control")) for r in rows):
+            continue
+        t = totals(rows, group)
+        parts.append(f"{group}: mean steps to the first proven switch: {t['mean_without']:,.0f} without, {t['mean_with']:,.0f} "
+                     f"with the library: {t['ratio_of_means']:.1f}x fewer (geometric mean of the ratios "
+                     f"{t['geometric_mean_ratio']:.1f}x; {t['helped']} of {t['tasks']} tasks at least 2x); no switch within the "
+                     f"lifetime: {t['not_found_without']} without, {t['not_found_with']} with; wrong acceptances: "
+                     f"{t['wrong_acceptances']}")
         for r in second:
             if steps(r["without"], r["lifetime"]) < 2 * steps(r["with"], r["lifetime"]):
                 parts.append(f"  {r['task']}: not helped: {why_not(r)}")
     return Group(*parts)
 
 
-__all__ = ["measure", "report", "totals", "tasks", "why_not"]
+__all__ = ["CONTROL", "measure", "report", "totals", "tasks", "why_not"]

@@ -60,7 +60,7 @@ def test_a_later_run_remakes_the_lemma_cites_it_and_switches_sooner(learned: tup
     assert result.first_switch < first.first_switch  # the candidate without enumeration, the obligations from the lemma
     assert result.reward == result.instances  # every answer right
     records = [json.loads(line) for line in (tmp_path / "again.jsonl").read_text().splitlines()]
-    assert records[0]["library"] == {"path": str(library), "sha256": store.load(library).sha256, "entries": 2}
+    assert records[0]["library"] == {"path": str(library.resolve()), "sha256": store.load(library).sha256, "entries": 2}
     assert records[1 + next(i for i, r in enumerate(records[1:]) if r["type"] == "switch")]["library"] == [solve_entry.id]
     assert records[-1]["library_used"] == [solve_entry.id]
     # the lemma's derivation is in the switch's certificate: log verify re-checks it from the log alone

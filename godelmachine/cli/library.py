@@ -147,6 +147,8 @@ def learn_command(
     for row in done:
         typer.echo(f"{row['log']} switch {row['switch']}: {row['function']}: {row['note']}"
                    + (f" ({row['id'][:12]})" if row["id"] else ""))
+    if not done:
+        typer.echo(f"nothing to learn: no proven switch of {', '.join(map(str, logs))} rewrote a definition")
 
 
 @library_app.command("remove")

@@ -88,7 +88,7 @@ def library_texts(path: Path) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     if not library.entries:
         return None
     files = sorted(path.glob("*.json"))
-    return str(path), tuple((str(f), f.read_text(encoding="utf-8")) for f in files)
+    return str(path.resolve()), tuple((str(f), f.read_text(encoding="utf-8")) for f in files)
 
 
 def log_name(seed: int, lifetime: int | None, by_lifetime: bool) -> str:

@@ -68,7 +68,9 @@ class Library:
         return hashlib.sha256("\n".join(sorted(e.id for e in self.entries)).encode()).hexdigest()
 
     def header(self) -> dict[str, Any]:
-        return {"path": str(self.path), "sha256": self.sha256, "entries": len(self.entries)}
+        """What a run's header says of it: its folder (absolute: `run --resume` and `log verify
+        --replay` read it again, from wherever they are run), the hash, the number of entries."""
+        return {"path": str(self.path.resolve()), "sha256": self.sha256, "entries": len(self.entries)}
 
     def find(self, prefix: str) -> Entry:
         """The one entry whose id starts with `prefix`."""
