@@ -30,13 +30,12 @@ from typing import Any, Iterable
 
 from godelmachine.errors import Pos, UserError, remember_source
 from godelmachine.lang.program import Program
-from godelmachine.lang.syntax import Call, Var
 from godelmachine.lang.values import show
 from godelmachine.logic.certificates import certificate
 from godelmachine.logic.kernel import Kernel, Refused, Theorem
 from godelmachine.logic.semantics import is_loop_symbol
 from godelmachine.logic.terms import smtlib, subterms
-from godelmachine.search.cegis import SCALARS, infer_types
+from godelmachine.search.cegis import SCALARS, infer_types, wrapped_helper
 from godelmachine.search.learned import Entry
 from godelmachine.search.obligations import Solver, obligation_goal
 from godelmachine.search.shapes import closure, rename_datum
@@ -168,6 +167,7 @@ def lessons(before: Program, after: Program, types: tuple[str, ...]) -> list[Les
     """The definitions a switch rewrote (and, for a `solve` that only wraps a helper, the
     helper), each with its helpers, with the types the solver's instances give them."""
     typed = infer_types(before, "solve", types)
+    helper = wrapped_helper(before)
     found = []
     for name in before.names():
         if name not in after or show(before.lookup(name).code) == show(after.lookup(name).code):
@@ -175,7 +175,6 @@ def lessons(before: Program, after: Program, types: tuple[str, ...]) -> list[Les
         if name not in typed or any(t not in SCALARS for t in typed[name]):
             continue
         found.append(Lesson(name, typed[name], closure(before, name), closure(after, name)))
-        helper = wrapped(before)
         if name == "solve" and helper is not None and helper in typed:
             d, solve = before.lookup(helper), after.lookup("solve")
             code = rename_datum(solve.code, {**dict(zip(solve.params, d.params)), "solve": helper})
@@ -183,15 +182,6 @@ def lessons(before: Program, after: Program, types: tuple[str, ...]) -> list[Les
             new = Program.from_source("\n".join([show(code), *others]), "<lesson>")
             found.append(Lesson(helper, typed[helper], closure(before, helper), new))
     return found
-
-
-def wrapped(program: Program) -> str | None:
-    """The helper that `solve` only passes its parameters to, in order."""
-    solve = program.lookup("solve")
-    body = solve.body
-    if type(body) is Call and body.name != "solve" and tuple(a.name if type(a) is Var else None for a in body.args) == solve.params:
-        return body.name
-    return None
 
 
 def prove(kernel: Kernel, lesson: Lesson, rlimit: int = LEARN_RLIMIT) -> Theorem:
