@@ -28,11 +28,11 @@ from godelmachine.search.shapes import canonical
 from godelmachine.search.synthesis import Enumerator, term_type
 
 FAMILY = REPO / "benchmarks" / "library"
-LIFETIME = 300_000  # learn-p03's first switch comes at 84,994 steps without a library
+LIFETIME = 150_000  # learn-p03's first switch comes at 84,994 steps without a library, 58,879 with one
 
 
-def run(name: str, log: Path, library: Any = None) -> tuple[Machine, Any]:
-    machine = Machine(load_task(str(FAMILY / f"{name}.task")), lifetime=LIFETIME, log_path=log, library=library)
+def run(name: str, log: Path, library: Any = None, lifetime: int = LIFETIME) -> tuple[Machine, Any]:
+    machine = Machine(load_task(str(FAMILY / f"{name}.task")), lifetime=lifetime, log_path=log, library=library)
     return machine, machine.run()
 
 
@@ -230,10 +230,32 @@ def test_a_learned_helper_inside_a_new_solver_is_proved_from_its_lemma(learned: 
     re-checks from itself alone."""
     library = store.load(learned[0])
     helper = next(e for e in library.entries if e.function == "isolate-rightmost-one")
-    machine, result = run("use-lowest-one-and", tmp_path / "and.jsonl", library)
+    machine, result = run("use-lowest-one-and", tmp_path / "and.jsonl", library, lifetime=300_000)
     first = next(json.loads(line) for line in (tmp_path / "and.jsonl").read_text().splitlines()
                  if json.loads(line)["type"] == "switch")
     assert first["summary"] == f"isolate-rightmost-one: -> (wand x (wneg x)), from library entry {helper.id[:8]}"
     assert helper.id in first["library"] and helper.old.digest in first["programs"]
     assert result.reward == result.instances
     assert verify_log(tmp_path / "and.jsonl").proven == len(result.switches)
+
+
+def test_the_benchmark_sums_up_the_family_and_the_control_apart() -> None:
+    """benchmarks/library.py's figures from its rows: a run without a switch counts as its
+    lifetime, the control group is kept out of the family's mean, and a failed re-check counts
+    as a wrong acceptance."""
+    from benchmarks import library as bench
+
+    def side(first: int | None, verified: bool = True) -> dict[str, Any]:
+        return {"first_switch": first, "rewrite": "solve: -> x", "proof_cost": 1_000, "reward": 5, "instances": 5,
+                "all_right": True, "verified": verified, "wall_seconds": 1.0, "library_used": []}
+
+    rows = [{"half": "second", "task": "use-a", "lifetime": 1_000_000, "without": side(None), "with": side(100_000)},
+            {"half": "second", "task": "use-b", "lifetime": 1_000_000, "without": side(300_000), "with": side(100_000)},
+            {"half": "second", "task": bench.CONTROL[0], "lifetime": 1_000_000, "without": side(50_000),
+             "with": side(50_000, verified=False)}]
+    family = bench.totals(rows)
+    assert (family["tasks"], family["mean_without"], family["mean_with"]) == (2, 650_000, 100_000)
+    assert family["ratio_of_means"] == 6.5 and family["not_found_without"] == 1 and family["wrong_acceptances"] == 0
+    assert bench.totals(rows, "control")["wrong_acceptances"] == 1 and bench.totals(rows, "all")["tasks"] == 3
+    assert bench.why_not(rows[2]).startswith("cheap without a library already")
+    assert set(bench.tasks("second")) >= {"use-second-lowest-one", *bench.CONTROL}

@@ -37,7 +37,6 @@ from godelmachine.logic.switch import Switch, from_log, licence, mentioned_progr
 from godelmachine.logic.terms import smtlib
 from godelmachine.machine.axiom_set import VerifyFailed, extra_axiom_files, log_axioms, task_of
 from godelmachine.machine.bounds import utility_figures
-from godelmachine.machine.library import log_library
 from godelmachine.machine.records import read_records
 
 
@@ -369,6 +368,7 @@ def replay_log(path: Path) -> int:
     record it writes with the log's, byte for byte; the number of records compared. The first
     record that differs (or is missing, or is one too many) raises VerifyFailed naming its line."""
     from godelmachine.errors import Pos
+    from godelmachine.machine.library import log_library
     from godelmachine.machine.log import ResumeMismatch
     from godelmachine.machine.machine import Machine
     from godelmachine.machine.records import Recovered
