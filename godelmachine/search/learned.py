@@ -256,16 +256,18 @@ class Learned:
 
     def charged(self, charge: Callable[[int], None], call: Callable[[], Theorem]) -> Theorem:
         """One kernel call, charging `charge` with its cost whether it proves or refuses: the cost
-        of every theorem of its derivation not paid for yet (as tactics.charged does)."""
+        of every theorem of its derivation not paid for yet. The theorems count as paid only once
+        the charge has gone through: a charge that ends the trial leaves them to be charged in
+        full when a later trial uses them (a lemma re-made is never cheaper than its cost)."""
         try:
             theorem = call()
         except Refused as refusal:
             charge(refusal.cost)
             raise
         fresh = [t for t in derivation(theorem) if t not in self.paid]
+        charge(sum(t.cost for t in fresh))
         for t in fresh:
             self.paid.add(t)
-        charge(sum(t.cost for t in fresh))
         return theorem
 
     def entries_in(self, theorem: Theorem) -> list[str]:

@@ -258,7 +258,8 @@ def _obligation(ctx: SwitchContext, kind: str, premises: Sequence[Theorem], budg
         except Refused:
             pass  # (charged) the usual way then
     if ctx.library is not None and kind == "same-results":
-        folded = ctx.library.folded_obligation(goal, ctx.old, ctx.new, lambda call: charged(budget, call), budget.rlimit)
+        folded = ctx.library.folded_obligation(goal, ctx.old, ctx.new, lambda call: ctx.library.charged(budget.spend, call),
+                                               budget.rlimit)
         if folded is not None:
             return folded
     cited = [*definitions, *premises, *ctx.lemmas]
