@@ -40,12 +40,11 @@ from godelmachine.logic.certificates import check_certificate, derivation
 from godelmachine.logic.kernel import Kernel, Refused, Theorem, definition_equations, rule_key
 from godelmachine.logic.semantics import symbol_base
 from godelmachine.logic.terms import Eq, forall
-from godelmachine.search.fragments import Fragment, fragments
+from godelmachine.search.fragments import Fragment, Term, fragments
 from godelmachine.search.lemmas import RLIMIT_SLACK, Pattern, fold, renamed_certificate, renamer
 from godelmachine.search.shapes import canonical, correspondence, rename_datum
 
 FOLD_RLIMIT = 200_000  # Z3's budget for each query of a folded obligation
-Term = tuple  # a synthesis term (godelmachine/search/fragments.py)
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,7 @@ class Learned:
     used: dict[str, Entry] = field(default_factory=dict)  # entry id -> entry, whose lemma was instantiated
     sources: dict[int, str] = field(default_factory=dict)  # id(theorem) of an instantiated lemma -> entry id
     programs: dict[str, Program] = field(default_factory=dict)  # the run's programs by digest (switch records list them)
+    folds: dict[int, tuple[Any, Any, list[Entry]]] = field(default_factory=dict)  # id(value) -> (value, folded, entries)
 
     def __post_init__(self) -> None:
         self.by_key: dict[str, list[Entry]] = {}
@@ -229,7 +229,9 @@ class Learned:
         if len(sem.values) != 1 or rule_key(sem.values[0]) not in rules:
             return None
         variables, value = rules[rule_key(sem.values[0])]
-        folded, used = fold(value, self.patterns())
+        if id(value) not in self.folds:  # one old solver, many candidates: its value is folded once
+            self.folds[id(value)] = (value, *fold(value, self.patterns()))
+        _, folded, used = self.folds[id(value)]
         if not used:
             return None
         try:

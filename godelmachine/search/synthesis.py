@@ -34,8 +34,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from godelmachine.lang.primitives import Primitive, PrimitiveTable
 from godelmachine.lang.syntax import COST_IF
-from godelmachine.lang.values import Trap, Word, make_list
-from godelmachine.search.fragments import LIBRARY_MASS, fragment_weights
+from godelmachine.lang.values import Trap, Word, make_list, type_name
+from godelmachine.search.fragments import LIBRARY_MASS, fragment_weights, subterms
 
 TYPES = ("int", "word", "bool")
 SCALE = 4  # description lengths are counted in quarter bits
@@ -94,18 +94,11 @@ def fragment_productions(fragments: Sequence[Any], base: Sequence[Production]) -
     allowed = set(impls) | ({"if"} if any(p.op == "if" for p in base) else set())
     made = []
     for i, f in enumerate(fragments):
-        ops = {t[0] for t in _nodes(f.template)} - {"hole", "const"}
+        ops = {t[0] for t in subterms(f.template)} - {"hole", "const"}
         if f.result not in TYPES or any(t not in TYPES for t in f.holes) or ops - allowed:
             continue
         made.append(Production(f"lib{i}", f.holes, f.result, 0, _evaluator(f.template, impls), f.template, f.operations))
     return made
-
-
-def _nodes(t: tuple) -> Iterator[tuple]:
-    yield t
-    if t[0] not in ("hole", "const", "var"):
-        for c in t[1:]:
-            yield from _nodes(c)
 
 
 def _evaluator(template: tuple, impls: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
@@ -125,7 +118,7 @@ def term_type(term: Term, types: dict[str, str], table: PrimitiveTable) -> str |
     if term[0] == "var":
         return types.get(term[1])
     if term[0] == "const":
-        return {bool: "bool", int: "int", Word: "word"}.get(type(term[1]))
+        return name if (name := type_name(term[1])) in TYPES else None
     if term[0] == "if":
         return term_type(term[2], types, table)
     p = table.get(term[0])
